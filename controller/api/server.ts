@@ -1,0 +1,212 @@
+import { createServer, type Server } from 'node:http';
+import Router from '@koa/router';
+import Koa, { type Context } from 'koa';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../lib/logger.js';
+import type { EventObject } from '../events/event-recorder.js';
+import type { WorkerInfo } from '../lifecycle/camera-supervisor.js';
+import type { CameraObject } from '../store/camera-store.js';
+import type { ObjectStore, StoredObject } from '../store/object-store.js';
+import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
+import { notFound, replyStatus } from './status-error.js';
+import { serveWatch } from './watch-stream.js';
+
+const GROUP_VERSION = 'camlet.dev/v1';
+
+/** What the API serves; the controller provides it, the API never changes anything. */
+export interface ApiSources {
+  cameras: ObjectStore<CameraObject>;
+  events: ObjectStore<EventObject>;
+  metrics: Registry;
+  /** Manifests loaded and every camera reconciled once. */
+  ready(): boolean;
+  health(): unknown;
+  status(): unknown;
+  worker(name: string): WorkerInfo | undefined;
+}
+
+function parseSelector(ctx: Context): ((labels: Record<string, string>) => boolean) | undefined {
+  const text = ctx.query.labelSelector;
+  if (text === undefined) return () => true;
+  if (typeof text !== 'string') {
+    replyStatus(ctx, 'BadRequest', 'labelSelector given more than once');
+    return undefined;
+  }
+  try {
+    const selector = parseLabelSelector(text);
+    return (labels) => selector.matches(labels);
+  } catch (error) {
+    if (error instanceof LabelSelectorError) {
+      replyStatus(ctx, 'BadRequest', `unable to parse labelSelector ${JSON.stringify(text)}: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** fieldSelector on events, the fields kubectl uses: involvedObject.kind/name, type, reason. */
+function parseEventFieldSelector(ctx: Context): ((event: EventObject) => boolean) | undefined {
+  const text = ctx.query.fieldSelector;
+  if (text === undefined || text === '') return () => true;
+  if (typeof text !== 'string') {
+    replyStatus(ctx, 'BadRequest', 'fieldSelector given more than once');
+    return undefined;
+  }
+  const fields: Record<string, (e: EventObject) => string> = {
+    'involvedObject.kind': (e) => e.involvedObject.kind,
+    'involvedObject.name': (e) => e.involvedObject.name,
+    type: (e) => e.type,
+    reason: (e) => e.reason,
+  };
+  const tests: ((e: EventObject) => boolean)[] = [];
+  for (const requirement of text.split(',')) {
+    const match = /^\s*([\w.]+)\s*(==|=|!=)\s*([^,]*?)\s*$/.exec(requirement);
+    const field = match?.[1];
+    const read = field ? fields[field] : undefined;
+    if (!match || !read) {
+      replyStatus(ctx, 'BadRequest', `"${requirement}" is not a supported field selector: use ${Object.keys(fields).join(', ')} with =, == or !=`);
+      return undefined;
+    }
+    const [, , operator, value] = match;
+    tests.push(operator === '!=' ? (e) => read(e) !== value : (e) => read(e) === value);
+  }
+  return (event) => tests.every((test) => test(event));
+}
+
+function listOrWatch<T extends StoredObject>(ctx: Context, store: ObjectStore<T>, listKind: string, matches: (object: T) => boolean, watches: Set<() => void>): void {
+  if (ctx.query.watch === 'true' || ctx.query.watch === '1') {
+    serveWatch(ctx, store, matches, watches);
+    return;
+  }
+  const { items, resourceVersion } = store.list();
+  ctx.body = { kind: listKind, apiVersion: GROUP_VERSION, metadata: { resourceVersion }, items: items.filter(matches) };
+}
+
+const labelsOf = (object: { metadata: { labels?: Record<string, string> } }) => object.metadata.labels ?? {};
+
+export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watches: Set<() => void> } {
+  const app = new Koa();
+  const router = new Router();
+  const watches = new Set<() => void>();
+
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.stack : String(error), path: ctx.path }, 'API request failed');
+      replyStatus(ctx, 'InternalError', 'internal error; see the controller log');
+    }
+    if (ctx.status === 404 && ctx.body === undefined) {
+      replyStatus(ctx, 'NotFound', `the server could not find the requested resource (${ctx.method} ${ctx.path})`);
+    }
+    logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  router.get('/healthz', (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = 'ok';
+  });
+  router.get('/readyz', (ctx) => {
+    ctx.type = 'text/plain';
+    const ready = sources.ready();
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready ? 'ok' : 'not ready: manifests not yet loaded and reconciled';
+  });
+  router.get('/health', (ctx) => {
+    ctx.body = sources.health();
+  });
+  router.get('/status', (ctx) => {
+    ctx.body = sources.status();
+  });
+  router.get('/workers/:name', (ctx) => {
+    const info = sources.worker(ctx.params.name ?? '');
+    if (info) ctx.body = info;
+    else replyStatus(ctx, 'NotFound', `no worker for camera "${ctx.params.name}"`, { name: ctx.params.name, kind: 'workers' });
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = sources.metrics.contentType;
+    ctx.body = await sources.metrics.metrics();
+  });
+
+  router.get('/apis', (ctx) => {
+    ctx.body = {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [{ name: 'camlet.dev', versions: [{ groupVersion: GROUP_VERSION, version: 'v1' }], preferredVersion: { groupVersion: GROUP_VERSION, version: 'v1' } }],
+    };
+  });
+  router.get('/apis/camlet.dev/v1', (ctx) => {
+    ctx.body = {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: GROUP_VERSION,
+      resources: [
+        { name: 'cameras', singularName: 'camera', namespaced: false, kind: 'Camera', verbs: ['get', 'list', 'watch'], shortNames: ['cam'] },
+        { name: 'cameras/status', singularName: '', namespaced: false, kind: 'Camera', verbs: ['get'] },
+        { name: 'events', singularName: 'event', namespaced: false, kind: 'Event', verbs: ['get', 'list', 'watch'], shortNames: ['ev'] },
+      ],
+    };
+  });
+
+  router.get('/apis/camlet.dev/v1/cameras', (ctx) => {
+    const selector = parseSelector(ctx);
+    if (selector) listOrWatch(ctx, sources.cameras, 'CameraList', (camera) => selector(labelsOf(camera)), watches);
+  });
+  router.get(['/apis/camlet.dev/v1/cameras/:name', '/apis/camlet.dev/v1/cameras/:name/status'], (ctx) => {
+    const name = ctx.params.name ?? '';
+    const camera = sources.cameras.get(name);
+    if (camera) ctx.body = camera;
+    else notFound(ctx, 'cameras', name);
+  });
+  router.get('/apis/camlet.dev/v1/events', (ctx) => {
+    const selector = parseSelector(ctx);
+    const fields = selector && parseEventFieldSelector(ctx);
+    if (selector && fields) listOrWatch(ctx, sources.events, 'EventList', (event) => fields(event) && selector({}), watches);
+  });
+  router.get('/apis/camlet.dev/v1/events/:name', (ctx) => {
+    const name = ctx.params.name ?? '';
+    const event = sources.events.get(name);
+    if (event) ctx.body = event;
+    else notFound(ctx, 'events', name);
+  });
+
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  return { app, watches };
+}
+
+export interface RunningApi {
+  server: Server;
+  /** host:port it listens on (the port chosen, when 0 was asked). */
+  address: string;
+  close(): Promise<void>;
+}
+
+/** Listens on HOST:PORT (127.0.0.1 by default, never all interfaces unless told). */
+export async function startApi(sources: ApiSources, listen: string, logger: Logger): Promise<RunningApi> {
+  const { app, watches } = createApi(sources, logger);
+  const separator = listen.lastIndexOf(':');
+  const host = listen.slice(0, separator).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(listen.slice(separator + 1));
+  const handle = app.callback();
+  const server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const address = typeof bound === 'object' && bound ? `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}` : listen;
+  return {
+    server,
+    address,
+    close: async () => {
+      for (const end of [...watches]) end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

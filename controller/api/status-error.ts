@@ -1,0 +1,41 @@
+import type { Context } from 'koa';
+
+/**
+ * Errors as the Kubernetes API returns them: a Status object whose reason and code a client
+ * (or `camlet`, printing "Error from server (NotFound): ...") can rely on.
+ */
+export type StatusReason = 'NotFound' | 'BadRequest' | 'Expired' | 'MethodNotAllowed' | 'ServiceUnavailable' | 'InternalError';
+
+const CODES: Record<StatusReason, number> = {
+  NotFound: 404,
+  BadRequest: 400,
+  Expired: 410,
+  MethodNotAllowed: 405,
+  ServiceUnavailable: 503,
+  InternalError: 500,
+};
+
+export interface StatusObject {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure';
+  message: string;
+  reason: StatusReason;
+  details?: { name?: string; group?: string; kind?: string };
+  code: number;
+}
+
+export function statusObject(reason: StatusReason, message: string, details?: StatusObject['details']): StatusObject {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code: CODES[reason] };
+}
+
+export function replyStatus(ctx: Context, reason: StatusReason, message: string, details?: StatusObject['details']): void {
+  const body = statusObject(reason, message, details);
+  ctx.status = body.code;
+  ctx.body = body;
+}
+
+export function notFound(ctx: Context, plural: string, name: string): void {
+  replyStatus(ctx, 'NotFound', `${plural}.camlet.dev "${name}" not found`, { name, group: 'camlet.dev', kind: plural });
+}

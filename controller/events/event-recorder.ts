@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
+import { redactText } from '../../lib/redact.js';
+import { ObjectStore, type Revision } from '../store/object-store.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface InvolvedObject {
+  kind: string;
+  name: string;
+  uid?: string;
+}
+
+/** An Event as Kubernetes shapes it (core/v1 Event), served under camlet.dev/v1. */
+export interface EventObject {
+  apiVersion: 'camlet.dev/v1';
+  kind: 'Event';
+  metadata: { name: string; uid: string; resourceVersion?: string; creationTimestamp: string };
+  involvedObject: InvolvedObject & { apiVersion: string };
+  type: EventType;
+  reason: string;
+  message: string;
+  count: number;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  source: { component: string };
+}
+
+export interface EventRecorderOptions {
+  /** Kubernetes keeps events an hour by default; so does camlet. */
+  ttlMs?: number;
+  /** Oldest events go first beyond this many, so a flapping fleet cannot exhaust memory. */
+  maxEvents?: number;
+}
+
+/**
+ * Records Events and folds repeats together as Kubernetes does: the same object, type, reason
+ * and message within the TTL is one Event whose count grows and whose lastTimestamp moves.
+ */
+export class EventRecorder {
+  readonly objects: ObjectStore<EventObject>;
+  private readonly byKey = new Map<string, string>();
+  private readonly ttlMs: number;
+  private readonly maxEvents: number;
+
+  constructor(
+    revision: Revision,
+    private readonly clock: Clock,
+    private readonly component: string,
+    options: EventRecorderOptions = {},
+  ) {
+    this.objects = new ObjectStore<EventObject>(revision);
+    this.ttlMs = options.ttlMs ?? 60 * 60 * 1000;
+    this.maxEvents = options.maxEvents ?? 5000;
+  }
+
+  record(involved: InvolvedObject, type: EventType, reason: string, rawMessage: string): EventObject {
+    const message = redactText(rawMessage);
+    const now = new Date(this.clock.now()).toISOString();
+    this.expire();
+    const key = JSON.stringify([involved.kind, involved.name, type, reason, message]);
+    const existingName = this.byKey.get(key);
+    const existing = existingName ? this.objects.get(existingName) : undefined;
+    if (existing) {
+      // Re-inserted so that byKey stays in lastTimestamp order, which expire() relies on.
+      this.byKey.delete(key);
+      this.byKey.set(key, existing.metadata.name);
+      return this.objects.put({ ...existing, count: existing.count + 1, lastTimestamp: now });
+    }
+    // Named as Kubernetes names them: the object, then a unique suffix.
+    const name = `${involved.name}.${this.clock.now().toString(16)}${randomUUID().slice(0, 4)}`;
+    this.byKey.set(key, name);
+    return this.objects.put({
+      apiVersion: 'camlet.dev/v1',
+      kind: 'Event',
+      metadata: { name, uid: randomUUID(), creationTimestamp: now },
+      involvedObject: { apiVersion: 'camlet.dev/v1', ...involved },
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      source: { component: this.component },
+    });
+  }
+
+  /** Events about one object, oldest first. */
+  for(kind: string, name: string): EventObject[] {
+    this.expire();
+    return this.objects
+      .list()
+      .items.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name)
+      .sort((a, b) => (a.lastTimestamp < b.lastTimestamp ? -1 : a.lastTimestamp > b.lastTimestamp ? 1 : 0));
+  }
+
+  private expire(): void {
+    const cutoff = new Date(this.clock.now() - this.ttlMs).toISOString();
+    const excess = this.objects.size - this.maxEvents + 1;
+    let evicted = 0;
+    // byKey is in lastTimestamp order, oldest first: stop at the first event worth keeping.
+    for (const [key, name] of this.byKey) {
+      const event = this.objects.get(name);
+      if (event && event.lastTimestamp >= cutoff && evicted >= excess) break;
+      this.byKey.delete(key);
+      this.objects.delete(name);
+      evicted++;
+    }
+  }
+}

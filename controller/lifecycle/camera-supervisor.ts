@@ -1,0 +1,309 @@
+import { join } from 'node:path';
+import { createActor, type Actor } from 'xstate';
+import type { CameraStatus } from '../../crds-like-schemas/generated/camera.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Runtime, WorkerHandle, WorkerLogRecord } from '../../runtimes/runtime.js';
+import type { Heartbeat, LiveSettings, WorkerConfig } from '../../worker/protocol.js';
+import type { EventRecorder } from '../events/event-recorder.js';
+import type { CameraManifest } from '../manifests/camera-document.js';
+import type { CameraFigures, Metrics } from '../metrics/metrics.js';
+import type { CameraStore } from '../store/camera-store.js';
+import { setCondition } from '../store/conditions.js';
+import { cameraMachine, type CameraMachineEmitted, type LifecyclePolicy, type MachinePhase } from './camera-machine.js';
+
+export interface SupervisorSettings {
+  /** Root of recordings; each camera gets a folder of its own. */
+  storage: string;
+  logLevel: WorkerConfig['logLevel'];
+  /** SIGTERM to SIGKILL, for the worker. */
+  workerStopGraceMs: number;
+}
+
+export interface SupervisorDependencies {
+  runtime: Runtime;
+  store: CameraStore;
+  events: EventRecorder;
+  metrics: Metrics;
+  clock: Clock;
+  logger: Logger;
+  /** Where the worker's own log lines go (the controller's stdout, with the camera on each). */
+  relayLog(record: WorkerLogRecord): void;
+  settings: SupervisorSettings;
+}
+
+export function lifecyclePolicy(manifest: CameraManifest): LifecyclePolicy {
+  const { restart, health } = manifest.spec;
+  return {
+    initialBackoffMs: restart.initialBackoffSeconds * 1000,
+    maxBackoffMs: restart.maxBackoffSeconds * 1000,
+    maxRestarts: restart.maxRestarts,
+    resetAfterMs: restart.resetAfterSeconds * 1000,
+    heartbeatTimeoutMs: health.timeoutSeconds * 1000,
+    unhealthyRestartMs: health.unhealthyRestartSeconds * 1000,
+  };
+}
+
+export function liveSettings(manifest: CameraManifest): LiveSettings {
+  const { motion, recording, health } = manifest.spec;
+  return { motion, recording, heartbeatSeconds: health.heartbeatSeconds };
+}
+
+/** What /workers/:name shows. */
+export interface WorkerInfo {
+  camera: string;
+  phase: MachinePhase;
+  runtime: string;
+  pid?: number;
+  ffmpegPids: number[];
+  startTime?: string;
+  uptimeSeconds?: number;
+  lastHeartbeatTime?: string;
+  heartbeat?: Omit<Heartbeat, 'v' | 'type'>;
+  usage?: { cpuSeconds: number; residentBytes: number };
+}
+
+/**
+ * Carries out one camera's lifecycle machine: starts and stops its worker through the runtime,
+ * feeds the machine the worker's heartbeats and exit, and turns every transition into the
+ * camera's status, an Event and metrics. The reconciler tells it what is wanted; it never
+ * reads manifests itself.
+ */
+export class CameraSupervisor {
+  private readonly actor: Actor<typeof cameraMachine>;
+  private handle: WorkerHandle | undefined;
+  private lastHeartbeat: Heartbeat | undefined;
+  private lastHeartbeatAt: number | undefined;
+  private readonly logger: Logger;
+  /** The manifest the worker runs (or will run) with. */
+  applied: CameraManifest | undefined;
+
+  constructor(
+    readonly name: string,
+    manifest: CameraManifest,
+    private readonly deps: SupervisorDependencies,
+  ) {
+    this.logger = deps.logger.child({ camera: name });
+    this.applied = manifest;
+    this.actor = createActor(cameraMachine, { clock: deps.clock, input: { policy: lifecyclePolicy(manifest) } });
+    this.actor.on('*', (emitted) => this.carryOut(emitted));
+    this.actor.start();
+  }
+
+  get phase(): MachinePhase {
+    return this.actor.getSnapshot().context.phase ?? 'Pending';
+  }
+
+  /** No worker process exists and none is about to (the camera may be deleted now). */
+  get idle(): boolean {
+    return this.handle === undefined && ['Pending', 'Stopped', 'Failed', 'Backoff'].includes(this.phase);
+  }
+
+  /** Run (or keep running) with this manifest. */
+  run(manifest: CameraManifest): void {
+    this.applied = manifest;
+    this.actor.send({ type: 'POLICY', policy: lifecyclePolicy(manifest) });
+    this.actor.send({ type: 'START' });
+  }
+
+  /** Run with a manifest the running worker cannot take live (new stream URLs): stop, then start. */
+  restart(manifest: CameraManifest, reason: string): void {
+    this.applied = manifest;
+    this.actor.send({ type: 'POLICY', policy: lifecyclePolicy(manifest) });
+    this.deps.events.record({ kind: 'Camera', name: this.name }, 'Normal', 'Restarting', `restarting the worker: ${reason}`);
+    this.actor.send({ type: 'RESTART', reason });
+  }
+
+  /** Hands new live settings to the running worker and new timings to the machine. */
+  update(manifest: CameraManifest, what: string): void {
+    this.applied = manifest;
+    this.actor.send({ type: 'POLICY', policy: lifecyclePolicy(manifest) });
+    this.handle?.update(liveSettings(manifest));
+    this.deps.events.record({ kind: 'Camera', name: this.name }, 'Normal', 'Updated', `applied without restart: ${what}`);
+  }
+
+  stop(): void {
+    this.actor.send({ type: 'STOP' });
+  }
+
+  /** Ends the machine once the camera is gone; its metrics go with it. */
+  dispose(): void {
+    this.actor.stop();
+    this.deps.metrics.forgetCamera(this.name);
+  }
+
+  figures(now: number): CameraFigures {
+    const streams = Object.entries(this.handle ? (this.lastHeartbeat?.streams ?? {}) : {}).map(([stream, f]) => ({
+      stream,
+      fps: f.fps,
+      connected: f.connected,
+      reconnects: f.reconnects,
+    }));
+    const usage = this.handle?.usage(this.lastHeartbeat?.ffmpegPids ?? []);
+    return {
+      camera: this.name,
+      ...(this.handle && this.lastHeartbeatAt !== undefined ? { heartbeatAgeSeconds: (now - this.lastHeartbeatAt) / 1000 } : {}),
+      streams,
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  info(now: number): WorkerInfo {
+    const handle = this.handle;
+    const heartbeat = handle ? this.lastHeartbeat : undefined;
+    const usage = handle?.usage(heartbeat?.ffmpegPids ?? []);
+    return {
+      camera: this.name,
+      phase: this.phase,
+      runtime: this.deps.runtime.name,
+      ...(handle?.pid !== undefined ? { pid: handle.pid } : {}),
+      ffmpegPids: heartbeat?.ffmpegPids ?? [],
+      ...(handle ? { startTime: new Date(handle.startedAt).toISOString(), uptimeSeconds: Math.round((now - handle.startedAt) / 100) / 10 } : {}),
+      ...(this.lastHeartbeatAt !== undefined ? { lastHeartbeatTime: new Date(this.lastHeartbeatAt).toISOString() } : {}),
+      ...(heartbeat ? { heartbeat: { time: heartbeat.time, healthy: heartbeat.healthy, detail: heartbeat.detail, streams: heartbeat.streams, ffmpegPids: heartbeat.ffmpegPids } } : {}),
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  private carryOut(emitted: CameraMachineEmitted): void {
+    switch (emitted.type) {
+      case 'spawn':
+        this.spawn();
+        return;
+      case 'stop':
+        this.stopWorker();
+        return;
+      case 'transition':
+        this.announce(emitted);
+        return;
+    }
+  }
+
+  private spawn(): void {
+    const manifest = this.applied;
+    if (!manifest) return;
+    const { settings, runtime } = this.deps;
+    const config: WorkerConfig = {
+      camera: this.name,
+      streams: manifest.streams,
+      ...liveSettings(manifest),
+      secrets: manifest.secrets,
+      storage: join(settings.storage, this.name),
+      logLevel: settings.logLevel,
+      // ffmpeg must be done before the controller's SIGKILL reaches the worker.
+      ffmpegStopGraceMs: Math.round(settings.workerStopGraceMs * 0.6),
+    };
+    this.lastHeartbeat = undefined;
+    this.lastHeartbeatAt = undefined;
+    // Callbacks of a worker that is no longer the current one are ignored.
+    const handle: WorkerHandle = runtime.start(config, {
+      onHeartbeat: (heartbeat) => {
+        if (this.handle === handle) this.heartbeat(heartbeat);
+      },
+      onEvent: (event) => {
+        if (this.handle === handle) this.deps.events.record({ kind: 'Camera', name: this.name }, event.eventType, event.reason, event.message);
+      },
+      onLog: (record) => this.deps.relayLog({ ...record, camera: this.name }),
+      onExit: (exit) => {
+        if (this.handle !== handle) return;
+        this.handle = undefined;
+        this.logger.info({ exit }, 'worker exited');
+        this.actor.send({ type: 'WORKER_EXITED', exit });
+      },
+    });
+    this.handle = handle;
+    this.writeStatus();
+  }
+
+  private stopWorker(): void {
+    const handle = this.handle;
+    if (!handle) {
+      // Nothing runs (it never started, or is already gone): the machine still waits for an exit.
+      queueMicrotask(() => this.actor.send({ type: 'WORKER_EXITED', exit: { code: 0, signal: null } }));
+      return;
+    }
+    handle.stop(this.deps.settings.workerStopGraceMs).catch((error: unknown) => this.logger.error({ err: String(error) }, 'stopping the worker failed'));
+  }
+
+  private heartbeat(heartbeat: Heartbeat): void {
+    this.lastHeartbeat = heartbeat;
+    this.lastHeartbeatAt = this.deps.clock.now();
+    this.actor.send({ type: 'HEARTBEAT', healthy: heartbeat.healthy, detail: heartbeat.detail });
+    this.writeStatus();
+  }
+
+  private announce(transition: Extract<CameraMachineEmitted, { type: 'transition' }>): void {
+    const { from, phase, eventType, reason, message } = transition;
+    const { events, metrics, store } = this.deps;
+    events.record({ kind: 'Camera', name: this.name }, eventType, reason, message);
+    if (from !== phase) {
+      if (from) metrics.transition(this.name, from, phase);
+      metrics.setState(this.name, phase);
+    }
+    if (reason === 'Restarting') metrics.restart(this.name);
+    this.logger[eventType === 'Warning' ? 'warn' : 'info']({ phase, from, reason }, message);
+    // A deleted camera is no longer in the store; its last moments are still logged and recorded.
+    if (store.desired(this.name)) this.writeStatus();
+  }
+
+  private writeStatus(): void {
+    const { context } = this.actor.getSnapshot();
+    const now = new Date(this.deps.clock.now());
+    const handle = this.handle;
+    const heartbeat = handle ? this.lastHeartbeat : undefined;
+    const phase = context.phase ?? 'Pending';
+    this.deps.store.updateStatus(this.name, (status): CameraStatus => {
+      let conditions = setCondition(
+        status.conditions ?? [],
+        phase === 'Running'
+          ? { type: 'Ready', status: 'True', reason: 'Running', message: 'the worker runs and every stream delivers frames' }
+          : { type: 'Ready', status: 'False', reason: context.reason || phase, message: context.message },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        heartbeat
+          ? { type: 'StreamConnected', status: heartbeat.healthy ? 'True' : 'False', reason: heartbeat.healthy ? 'Connected' : 'NotConnected', message: heartbeat.detail }
+          : { type: 'StreamConnected', status: 'Unknown', reason: 'NoWorker', message: 'no worker reports on the streams' },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        this.applied?.spec.recording.mode === 'off'
+          ? { type: 'Recording', status: 'False', reason: 'RecordingOff', message: 'recording.mode is off' }
+          : { type: 'Recording', status: 'False', reason: 'NotRecording', message: 'no recording in progress' },
+        now,
+      );
+      // Figures of a previous worker go; the rest (ManifestValid, observedGeneration) stays.
+      const { worker, streams, lastHeartbeatTime, ...rest } = status;
+      return {
+        ...rest,
+        phase,
+        reason: context.reason,
+        message: context.message,
+        restarts: context.restarts,
+        conditions,
+        ...(this.lastHeartbeatAt !== undefined ? { lastHeartbeatTime: new Date(this.lastHeartbeatAt).toISOString() } : {}),
+        ...(handle
+          ? { worker: { runtime: this.deps.runtime.name, ...(handle.pid !== undefined ? { pid: handle.pid } : {}), startTime: new Date(handle.startedAt).toISOString() } }
+          : {}),
+        ...(heartbeat
+          ? {
+              streams: Object.fromEntries(
+                Object.entries(heartbeat.streams).map(([role, f]) => [
+                  role,
+                  {
+                    connected: f.connected,
+                    fps: f.fps,
+                    frames: f.frames,
+                    reconnects: f.reconnects,
+                    ...(f.lastFrameAt !== undefined ? { lastFrameTime: new Date(f.lastFrameAt).toISOString() } : {}),
+                  },
+                ]),
+              ),
+            }
+          : {}),
+      };
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from '../../lib/logger.js';
+import { YAML_LIMITS } from '../yaml/yaml-documents.js';
+
+/** Manifest files: .yaml and .yml, not hidden (editors' swap and backup files are hidden or differently named). */
+export function isManifestFile(path: string): boolean {
+  const name = basename(path);
+  return /\.ya?ml$/i.test(name) && !name.startsWith('.') && !name.startsWith('#');
+}
+
+export interface ManifestWatcherOptions {
+  folder: string;
+  /** Changes to one file closer together than this are read once, after the last. */
+  debounceMs: number;
+  logger: Logger;
+  /** A file's new content, or undefined once it is gone. */
+  onFile(path: string, text: string | undefined): void;
+}
+
+/**
+ * Watches the manifests folder (not its subfolders, as `kubectl apply -f DIR` reads a folder).
+ * Every event only schedules a read of its file; the read happens when the file has been quiet
+ * for the debounce time, and looks at what is there then. So an editor's atomic save (write a
+ * temporary file, rename it over the manifest) or a burst of writes is read once, in its final
+ * state, and a file that is gone by then counts as deleted.
+ */
+export class ManifestWatcher {
+  private watcher: FSWatcher | undefined;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Contents handed on last, so that a touch without change is not read as a change. */
+  private readonly known = new Map<string, string>();
+  /** Reads of one file run one after the other, so an older read never lands after a newer one. */
+  private readonly reads = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: ManifestWatcherOptions) {}
+
+  /**
+   * Starts watching; resolves once every file present at start has been read and handed on,
+   * in name order (so that, of two files declaring one camera, the first by name wins).
+   */
+  async start(): Promise<void> {
+    const initial: string[] = [];
+    let ready = false;
+    const watcher = watch(this.options.folder, {
+      depth: 0,
+      ignoreInitial: false,
+      ignored: (path, stats) => stats?.isFile() === true && !isManifestFile(path),
+    });
+    this.watcher = watcher;
+    const onEvent = (path: string) => {
+      if (!isManifestFile(path)) return;
+      if (ready) this.schedule(path);
+      else if (!initial.includes(path)) initial.push(path);
+    };
+    watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
+    watcher.on('error', (error) => this.options.logger.error({ err: String(error), folder: this.options.folder }, 'watching the manifests folder failed'));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    ready = true;
+    for (const path of initial.sort()) await this.readNow(path);
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.watcher?.close();
+  }
+
+  private schedule(path: string): void {
+    clearTimeout(this.timers.get(path));
+    this.timers.set(
+      path,
+      setTimeout(() => {
+        this.timers.delete(path);
+        const read = (this.reads.get(path) ?? Promise.resolve()).then(() => this.readNow(path));
+        this.reads.set(path, read);
+        void read.finally(() => {
+          if (this.reads.get(path) === read) this.reads.delete(path);
+        });
+      }, this.options.debounceMs),
+    );
+  }
+
+  private async readNow(path: string): Promise<void> {
+    const read = await this.readLimited(path);
+    // Unreadable (permissions, I/O): keep what was read last rather than drop its cameras.
+    if (read === 'unreadable') return;
+    const text = read.text;
+    if (this.known.has(path) ? this.known.get(path) === text : text === undefined) return;
+    if (text === undefined) this.known.delete(path);
+    else this.known.set(path, text);
+    try {
+      this.options.onFile(path, text);
+    } catch (error) {
+      // A bug in handling one file must not stop the watching of all the others.
+      this.options.logger.error({ file: path, err: error instanceof Error ? error.stack : String(error) }, 'handling a manifest file failed');
+    }
+  }
+
+  /**
+   * The file's text, or undefined if it is gone (or not a file). A file over the size limit is not
+   * read whole: its first bytes over the limit are enough for the parser to refuse it.
+   */
+  private async readLimited(path: string): Promise<{ text: string | undefined } | 'unreadable'> {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+      const stats = await handle.stat();
+      if (!stats.isFile()) return { text: undefined };
+      const length = Math.min(stats.size, YAML_LIMITS.maxFileBytes + 1);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, 0);
+      return { text: buffer.toString('utf8') };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR') return { text: undefined };
+      this.options.logger.error({ file: path, err: (error as Error).message }, 'cannot read manifest file; its cameras stay as they were');
+      return 'unreadable';
+    } finally {
+      await handle?.close();
+    }
+  }
+}

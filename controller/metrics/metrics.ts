@@ -1,0 +1,172 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the metrics read from the running cameras at each scrape. */
+export interface CameraFigures {
+  camera: string;
+  /** Seconds since the last heartbeat, while a worker runs. */
+  heartbeatAgeSeconds?: number;
+  streams: { stream: string; fps: number; connected: boolean; reconnects: number }[];
+  usage?: { cpuSeconds: number; residentBytes: number };
+}
+
+export const CAMERA_STATES = ['Pending', 'Starting', 'Running', 'Unhealthy', 'Crashed', 'Backoff', 'Stopping', 'Stopped', 'Failed', 'Invalid'] as const;
+
+/**
+ * Every metric camlet exports, in Prometheus' conventions: base units, _total on counters,
+ * a `camera` label and no unbounded one (no ids, no URLs, no messages). Figures that change
+ * between scrapes on their own (heartbeat age, CPU, memory, fps) are read at scrape time.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly state: Gauge<'camera' | 'state'>;
+  private readonly transitions: Counter<'camera' | 'from' | 'to'>;
+  private readonly restarts: Counter<'camera'>;
+  private readonly reconciles: Counter<'result'>;
+  private readonly reconcileSeconds: Histogram;
+  private readonly invalid: Gauge;
+
+  constructor(version: string, figures: () => Iterable<CameraFigures>, queueDepth: () => number) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: 'camlet_build_info', help: 'Always 1; the labels say which camlet runs.', labelNames: ['version', 'node'], registers }).set(
+      { version, node: process.version },
+      1,
+    );
+    this.state = new Gauge({
+      name: 'camlet_camera_state',
+      help: 'Lifecycle phase of each camera: 1 for the phase it is in, 0 for the others.',
+      labelNames: ['camera', 'state'],
+      registers,
+    });
+    this.transitions = new Counter({
+      name: 'camlet_camera_transitions_total',
+      help: 'Lifecycle transitions of each camera, by the phase left and the phase entered.',
+      labelNames: ['camera', 'from', 'to'],
+      registers,
+    });
+    this.restarts = new Counter({
+      name: 'camlet_camera_restarts_total',
+      help: "Restarts of each camera's worker after a crash or a hang.",
+      labelNames: ['camera'],
+      registers,
+    });
+    new Gauge({
+      name: 'camlet_camera_heartbeat_age_seconds',
+      help: "Seconds since the camera's worker last reported; absent while no worker runs.",
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) if (f.heartbeatAgeSeconds !== undefined) this.set({ camera: f.camera }, f.heartbeatAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'camlet_camera_stream_fps',
+      help: 'Frames per second received on each stream of each camera, over the last few seconds.',
+      labelNames: ['camera', 'stream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) for (const s of f.streams) this.set({ camera: f.camera, stream: s.stream }, s.fps);
+      },
+    });
+    new Gauge({
+      name: 'camlet_camera_stream_up',
+      help: 'Whether each stream of each camera delivers frames (1) or not (0).',
+      labelNames: ['camera', 'stream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) for (const s of f.streams) this.set({ camera: f.camera, stream: s.stream }, s.connected ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'camlet_camera_stream_reconnects_total',
+      help: 'Reconnections of each stream by the current worker of each camera (starts from 0 when the worker restarts).',
+      labelNames: ['camera', 'stream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) for (const s of f.streams) this.inc({ camera: f.camera, stream: s.stream }, s.reconnects);
+      },
+    });
+    new Counter({
+      name: 'camlet_worker_cpu_seconds_total',
+      help: "CPU time used by each camera's worker and its ffmpeg processes (starts from 0 when the worker restarts).",
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) if (f.usage) this.inc({ camera: f.camera }, f.usage.cpuSeconds);
+      },
+    });
+    new Gauge({
+      name: 'camlet_worker_resident_memory_bytes',
+      help: "Resident memory of each camera's worker and its ffmpeg processes.",
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of figures()) if (f.usage) this.set({ camera: f.camera }, f.usage.residentBytes);
+      },
+    });
+    this.reconciles = new Counter({
+      name: 'camlet_reconcile_total',
+      help: 'Reconciles of a camera by the controller, by result (success or error).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.reconcileSeconds = new Histogram({
+      name: 'camlet_reconcile_duration_seconds',
+      help: 'Time one reconcile of one camera takes.',
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers,
+    });
+    new Gauge({
+      name: 'camlet_workqueue_depth',
+      help: 'Cameras waiting to be reconciled.',
+      registers,
+      collect() {
+        this.set(queueDepth());
+      },
+    });
+    this.invalid = new Gauge({
+      name: 'camlet_manifests_invalid',
+      help: 'Manifest documents (or whole files) that failed validation and are not applied.',
+      registers,
+    });
+  }
+
+  setState(camera: string, current: (typeof CAMERA_STATES)[number]): void {
+    for (const state of CAMERA_STATES) this.state.set({ camera, state }, state === current ? 1 : 0);
+  }
+
+  transition(camera: string, from: string, to: string): void {
+    this.transitions.inc({ camera, from, to });
+  }
+
+  restart(camera: string): void {
+    this.restarts.inc({ camera });
+  }
+
+  reconciled(result: 'success' | 'error', seconds: number): void {
+    this.reconciles.inc({ result });
+    this.reconcileSeconds.observe(seconds);
+  }
+
+  setInvalidManifests(count: number): void {
+    this.invalid.set(count);
+  }
+
+  /**
+   * A deleted camera's series disappear instead of going stale. (Series read at scrape time
+   * vanish by themselves; prom-client removes only exact label sets, hence the loops.)
+   */
+  forgetCamera(camera: string): void {
+    for (const state of CAMERA_STATES) {
+      this.state.remove({ camera, state });
+      for (const to of CAMERA_STATES) this.transitions.remove({ camera, from: state, to });
+    }
+    this.restarts.remove({ camera });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Objects by name with Kubernetes' resourceVersion and watch semantics: every change gets the
+ * next number of one global counter (shared by every kind, like etcd's revision), and a watcher
+ * that names a resourceVersion receives every change after it, from a bounded history; one
+ * that asks for a version older than that history is told it is too old (HTTP 410), and lists
+ * again, as client-go's reflector does.
+ */
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredObject {
+  metadata: { name: string; resourceVersion?: string };
+}
+
+export interface WatchEvent<T> {
+  type: WatchEventType;
+  object: T;
+  /** The version replaced (MODIFIED) or removed (DELETED), so that filtered watches can tell entering from leaving. */
+  previous?: T;
+}
+
+export class Revision {
+  private value = 0;
+  next(): number {
+    return ++this.value;
+  }
+  get current(): number {
+    return this.value;
+  }
+}
+
+export class ResourceVersionTooOld extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+type Listener<T> = (event: WatchEvent<T>) => void;
+
+export class ObjectStore<T extends StoredObject> {
+  private readonly objects = new Map<string, T>();
+  private readonly history: { revision: number; event: WatchEvent<T> }[] = [];
+  private readonly listeners = new Set<Listener<T>>();
+  /** Revision of the oldest change still in the history: watches from before it are refused. */
+  private historyStart: number;
+
+  constructor(
+    private readonly revision: Revision,
+    private readonly historyLimit = 10_000,
+  ) {
+    this.historyStart = revision.current;
+  }
+
+  get(name: string): T | undefined {
+    return this.objects.get(name);
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  /** Every object, sorted by name, and the revision the list is consistent with. */
+  list(): { items: T[]; resourceVersion: string } {
+    const items = [...this.objects.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    return { items, resourceVersion: String(this.revision.current) };
+  }
+
+  /** Stores a new version of an object; it is stamped with the next resourceVersion. */
+  put(object: T): T {
+    const revision = this.revision.next();
+    const stamped = { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
+    const previous = this.objects.get(object.metadata.name);
+    this.objects.set(object.metadata.name, stamped);
+    this.publish(revision, previous ? { type: 'MODIFIED', object: stamped, previous } : { type: 'ADDED', object: stamped });
+    return stamped;
+  }
+
+  delete(name: string): T | undefined {
+    const existing = this.objects.get(name);
+    if (!existing) return undefined;
+    this.objects.delete(name);
+    const revision = this.revision.next();
+    const object = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(revision) } };
+    this.publish(revision, { type: 'DELETED', object, previous: existing });
+    return object;
+  }
+
+  /**
+   * Calls `listener` for every change after `resourceVersion` (replayed from the history first),
+   * or, without one, for every current object as ADDED and then every change, as the
+   * Kubernetes API does. Throws ResourceVersionTooOld when the history no longer reaches back.
+   * Returns the function that ends the watch.
+   */
+  watch(resourceVersion: number | undefined, listener: Listener<T>): () => void {
+    if (resourceVersion === undefined) {
+      for (const object of this.list().items) listener({ type: 'ADDED', object });
+    } else {
+      if (resourceVersion < this.historyStart) throw new ResourceVersionTooOld(resourceVersion, this.historyStart);
+      for (const entry of this.history) if (entry.revision > resourceVersion) listener(entry.event);
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private publish(revision: number, event: WatchEvent<T>): void {
+    this.history.push({ revision, event });
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+      this.historyStart = dropped[dropped.length - 1]?.revision ?? this.historyStart;
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,25 @@
+// Passwords never leave the process that holds them: every URL shown to a person (API, CLI,
+// events, logs, metrics) goes through redactUrl, and every text from ffmpeg, which echoes
+// the URL it was given, goes through redactText.
+
+const REDACTED = '***';
+
+// scheme://user:password@host — the password is everything between the first ':' after '//'
+// and the last '@' before the path, so passwords holding '@' or ':' are covered too.
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/\s]*@/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(URL_USERINFO, `$1:${REDACTED}@`);
+}
+
+/** Redacts URL passwords and every known secret value (also percent-encoded) in free text. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let result = redactUrl(text);
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      result = result.split(form).join(REDACTED);
+    }
+  }
+  return result;
+}

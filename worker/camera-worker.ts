@@ -1,0 +1,104 @@
+import type { Logger } from '../lib/logger.js';
+import { copyStreamArgs, grayFramesArgs } from './ffmpeg-commands.js';
+import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { StreamPipeline } from './stream-pipeline.js';
+
+export interface CameraWorkerOptions {
+  config: WorkerConfig;
+  send(message: WorkerMessage): void;
+  logger: Logger;
+  /** Faster reconnects for tests; the defaults suit real cameras. */
+  reconnectInitialMs?: number;
+  stallMs?: number;
+}
+
+/**
+ * One camera: the main stream copied (never decoded), the sub stream decoded to small gray frames
+ * for motion analysis, and a heartbeat to the controller with what each stream delivers.
+ * Motion detection and recording plug into the frame handler and the main pipeline.
+ */
+export class CameraWorker {
+  private readonly pipelines = new Map<StreamRole, StreamPipeline>();
+  private settings: LiveSettings;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private lastHealthy: boolean | undefined;
+
+  constructor(private readonly options: CameraWorkerOptions) {
+    const { config } = options;
+    this.settings = { motion: config.motion, recording: config.recording, heartbeatSeconds: config.heartbeatSeconds };
+    const common = {
+      secrets: config.secrets,
+      logger: options.logger,
+      reconnectInitialMs: options.reconnectInitialMs,
+      stallMs: options.stallMs,
+      onHealthChange: () => this.reportIfHealthChanged(),
+    };
+    this.pipelines.set('main', new StreamPipeline({ ...common, name: 'main', args: () => copyStreamArgs(config.streams.main), output: { kind: 'progress' } }));
+    const sub = config.streams.sub;
+    if (sub) {
+      this.pipelines.set(
+        'sub',
+        new StreamPipeline({
+          ...common,
+          name: 'sub',
+          args: () => grayFramesArgs(sub, this.settings.motion.width),
+          // Motion detection (the next step) analyses these frames; for now they are counted.
+          output: { kind: 'grayFrames', onFrame: () => undefined },
+        }),
+      );
+    }
+  }
+
+  start(): void {
+    for (const pipeline of this.pipelines.values()) pipeline.start();
+    this.scheduleHeartbeats();
+    this.sendHeartbeat();
+  }
+
+  /** Applies new motion and recording settings without dropping the streams. */
+  async update(settings: LiveSettings): Promise<void> {
+    const widthChanged = settings.motion.width !== this.settings.motion.width;
+    const heartbeatChanged = settings.heartbeatSeconds !== this.settings.heartbeatSeconds;
+    this.settings = settings;
+    if (heartbeatChanged) this.scheduleHeartbeats();
+    // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
+    if (widthChanged) await this.pipelines.get('sub')?.restart(2000);
+    this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    await Promise.all([...this.pipelines.values()].map((pipeline) => pipeline.stop(graceMs)));
+  }
+
+  heartbeat(now = Date.now()): Heartbeat {
+    const pipelines = [...this.pipelines.entries()];
+    const healthy = pipelines.every(([, pipeline]) => pipeline.isConnected);
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'heartbeat',
+      time: now,
+      healthy,
+      detail: pipelines.map(([, pipeline]) => pipeline.describe(now)).join(', '),
+      streams: Object.fromEntries(pipelines.map(([role, pipeline]) => [role, pipeline.figures(now)])),
+      ffmpegPids: pipelines.flatMap(([, pipeline]) => (pipeline.pid ? [pipeline.pid] : [])),
+    };
+  }
+
+  private scheduleHeartbeats(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => this.sendHeartbeat(), this.settings.heartbeatSeconds * 1000);
+  }
+
+  private sendHeartbeat(): void {
+    const heartbeat = this.heartbeat();
+    this.lastHealthy = heartbeat.healthy;
+    this.options.send(heartbeat);
+  }
+
+  /** A stream connecting or dropping is reported at once, not at the next beat. */
+  private reportIfHealthChanged(): void {
+    const healthy = [...this.pipelines.values()].every((pipeline) => pipeline.isConnected);
+    if (healthy !== this.lastHealthy) this.sendHeartbeat();
+  }
+}

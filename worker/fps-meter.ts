@@ -1,0 +1,29 @@
+/**
+ * Frames per second over a sliding window of recent samples: steady enough to show, quick
+ * enough to fall to 0 within a window when a stream stops.
+ */
+export class FpsMeter {
+  private readonly samples: { at: number; frames: number }[] = [];
+
+  constructor(private readonly windowMs = 3000) {}
+
+  /** Records the running frame total at a moment. */
+  sample(at: number, totalFrames: number): void {
+    this.samples.push({ at, frames: totalFrames });
+    while (this.samples.length > 2 && (this.samples[1]?.at ?? at) <= at - this.windowMs) this.samples.shift();
+  }
+
+  /** Frames per second between the oldest and the newest sample in the window. */
+  fps(now: number): number {
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last === first) return 0;
+    if (now - last.at > this.windowMs) return 0; // nothing recent: the stream has stopped
+    const seconds = (last.at - first.at) / 1000;
+    return seconds > 0 ? (last.frames - first.frames) / seconds : 0;
+  }
+
+  reset(): void {
+    this.samples.length = 0;
+  }
+}

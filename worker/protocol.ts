@@ -1,0 +1,177 @@
+import { loadCrd, type OpenApiSchema } from '../crds-like-schemas/crd.js';
+import type { CameraSpec } from '../crds-like-schemas/generated/camera.js';
+import { createValidator, type Validate } from '../crds-like-schemas/validator.js';
+
+/**
+ * The IPC protocol between the controller and a camera worker, over Node's IPC channel (JSON).
+ * Every message carries the protocol version; each side validates what it receives against
+ * the schemas below and drops (and logs) what does not fit, so a worker from another build
+ * cannot put garbage into a camera's status.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export type StreamRole = 'main' | 'sub';
+
+export interface WorkerStream {
+  url: string;
+  transport: 'tcp' | 'udp';
+}
+
+/** Everything a worker needs; sent once, first, over IPC (never argv: it holds passwords). */
+export interface WorkerConfig {
+  camera: string;
+  streams: { main: WorkerStream; sub?: WorkerStream };
+  motion: CameraSpec['motion'];
+  recording: CameraSpec['recording'];
+  heartbeatSeconds: number;
+  /** Values to redact from everything the worker prints (ffmpeg echoes its input URL). */
+  secrets: string[];
+  storage: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Time ffmpeg gets to finish its files on stop; less than the controller's grace for the worker. */
+  ffmpegStopGraceMs: number;
+}
+
+/** Settings a running worker applies without restarting (motion and recording). */
+export interface LiveSettings {
+  motion: CameraSpec['motion'];
+  recording: CameraSpec['recording'];
+  heartbeatSeconds: number;
+}
+
+export type ControllerMessage =
+  | { v: typeof PROTOCOL_VERSION; type: 'configure'; config: WorkerConfig }
+  | { v: typeof PROTOCOL_VERSION; type: 'update'; settings: LiveSettings };
+
+export interface StreamFigures {
+  connected: boolean;
+  /** Frames per second over the last few seconds. */
+  fps: number;
+  frames: number;
+  reconnects: number;
+  /** Epoch ms of the last frame received. */
+  lastFrameAt?: number;
+  /** The last connection error, redacted. */
+  error?: string;
+}
+
+export interface Heartbeat {
+  v: typeof PROTOCOL_VERSION;
+  type: 'heartbeat';
+  /** Epoch ms when the worker sent it. */
+  time: number;
+  /** Every declared stream is connected and delivering frames. */
+  healthy: boolean;
+  /** One line for people: per-stream fps, or what is wrong. */
+  detail: string;
+  streams: Partial<Record<StreamRole, StreamFigures>>;
+  /** Pids of the worker's ffmpeg processes, for /workers/:name and resource accounting. */
+  ffmpegPids: number[];
+}
+
+export interface WorkerEvent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'event';
+  eventType: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export type WorkerMessage = Heartbeat | WorkerEvent;
+
+const version: OpenApiSchema = { type: 'integer', enum: [PROTOCOL_VERSION] };
+const text = (maxLength: number): OpenApiSchema => ({ type: 'string', maxLength });
+const count: OpenApiSchema = { type: 'integer', minimum: 0 };
+
+function messageSchema(type: string, properties: Record<string, OpenApiSchema>): OpenApiSchema {
+  return {
+    type: 'object',
+    required: ['v', 'type', ...Object.keys(properties)],
+    properties: { v: version, type: { type: 'string', enum: [type] }, ...properties },
+  };
+}
+
+function buildValidators(): { controller: Record<string, Validate>; worker: Record<string, Validate> } {
+  const spec = loadCrd('camera.yaml').schema.properties?.spec?.properties;
+  const stream = spec?.streams?.properties?.main;
+  const { motion, recording } = spec ?? {};
+  if (!stream || !motion || !recording) throw new Error('camera.yaml: spec.streams.main, spec.motion or spec.recording missing');
+  const liveSettings: Record<string, OpenApiSchema> = { motion, recording, heartbeatSeconds: { type: 'integer', minimum: 1 } };
+  const figures: OpenApiSchema = {
+    type: 'object',
+    required: ['connected', 'fps', 'frames', 'reconnects'],
+    properties: {
+      connected: { type: 'boolean' },
+      fps: { type: 'number', minimum: 0 },
+      frames: count,
+      reconnects: count,
+      lastFrameAt: count,
+      error: text(2000),
+    },
+  };
+  return {
+    controller: {
+      configure: createValidator(
+        messageSchema('configure', {
+          config: {
+            type: 'object',
+            required: ['camera', 'streams', 'motion', 'recording', 'heartbeatSeconds', 'secrets', 'storage', 'logLevel', 'ffmpegStopGraceMs'],
+            properties: {
+              camera: text(63),
+              streams: { type: 'object', required: ['main'], properties: { main: stream, sub: stream } },
+              ...liveSettings,
+              secrets: { type: 'array', items: text(4096) },
+              storage: text(4096),
+              logLevel: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
+              ffmpegStopGraceMs: { type: 'integer', minimum: 0 },
+            },
+          },
+        }),
+      ),
+      update: createValidator(messageSchema('update', { settings: { type: 'object', required: Object.keys(liveSettings), properties: liveSettings } })),
+    },
+    worker: {
+      heartbeat: createValidator(
+        messageSchema('heartbeat', {
+          time: count,
+          healthy: { type: 'boolean' },
+          detail: text(2000),
+          streams: { type: 'object', properties: { main: figures, sub: figures } },
+          ffmpegPids: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 1 } },
+        }),
+      ),
+      event: createValidator(
+        messageSchema('event', {
+          eventType: { type: 'string', enum: ['Normal', 'Warning'] },
+          reason: text(128),
+          message: text(2000),
+        }),
+      ),
+    },
+  };
+}
+
+let validators: ReturnType<typeof buildValidators> | undefined;
+
+function check<T>(side: 'controller' | 'worker', message: unknown): { ok: true; message: T } | { ok: false; error: string } {
+  validators ??= buildValidators();
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  const validate = typeof type === 'string' ? validators[side][type] : undefined;
+  if (typeof type !== 'string' || !validate) return { ok: false, error: `unknown message type ${String(JSON.stringify(type))}` };
+  const errors = validate(message);
+  if (errors.length > 0) {
+    const first = errors[0];
+    return { ok: false, error: `invalid ${type} message: ${first?.path.join('.')} ${first?.message}` };
+  }
+  return { ok: true, message: message as T };
+}
+
+/** Validates a message received by the worker from the controller. */
+export function parseControllerMessage(message: unknown) {
+  return check<ControllerMessage>('controller', message);
+}
+
+/** Validates a message received by the controller from a worker. */
+export function parseWorkerMessage(message: unknown) {
+  return check<WorkerMessage>('worker', message);
+}

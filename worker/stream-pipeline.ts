@@ -1,0 +1,217 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawnTiedToParent, stopGracefully } from '../lib/child-process.js';
+import type { Logger } from '../lib/logger.js';
+import { redactText } from '../lib/redact.js';
+import { FpsMeter } from './fps-meter.js';
+import { FrameReader } from './frame-reader.js';
+import { rawOutputSize } from './ffmpeg-commands.js';
+import { ProgressParser } from './progress-parser.js';
+import type { StreamFigures } from './protocol.js';
+
+/** How the pipeline reads what ffmpeg gives it on stdout. */
+export type PipelineOutput =
+  /** A `-progress` report: frames are counted from it. */
+  | { kind: 'progress' }
+  /** Raw gray frames of a size announced on stderr; each is handed to onFrame. */
+  | { kind: 'grayFrames'; onFrame(frame: Buffer, width: number, height: number, at: number): void };
+
+export interface PipelineOptions {
+  /** Name in logs and figures: main or sub. */
+  name: string;
+  /** ffmpeg's arguments, asked anew at each (re)connection so that settings can change. */
+  args(): string[];
+  output: PipelineOutput;
+  secrets: readonly string[];
+  logger: Logger;
+  /** No frame for this long: the stream is stalled; ffmpeg is restarted. */
+  stallMs?: number;
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** Called when `connected` flips, so the worker can report at once. */
+  onHealthChange(): void;
+}
+
+const STDERR_KEPT = 16 * 1024;
+
+/**
+ * One ffmpeg reading one stream, kept alive: it is restarted with exponential backoff whenever
+ * it exits or stops delivering frames, and it measures what it receives. The backoff resets
+ * once a connection has delivered frames.
+ */
+export class StreamPipeline {
+  private child: ChildProcess | undefined;
+  private frames = 0;
+  private reconnects = 0;
+  private lastFrameAt: number | undefined;
+  private lastError: string | undefined;
+  private connected = false;
+  private failuresInARow = 0;
+  private readonly meter = new FpsMeter();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly stallMs: number;
+  private readonly reconnectInitialMs: number;
+  private readonly reconnectMaxMs: number;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.stallMs = options.stallMs ?? 5000;
+    this.reconnectInitialMs = options.reconnectInitialMs ?? 500;
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 10_000;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  figures(now = Date.now()): StreamFigures {
+    return {
+      connected: this.connected,
+      fps: Math.round(this.meter.fps(now) * 10) / 10,
+      frames: this.frames,
+      reconnects: this.reconnects,
+      ...(this.lastFrameAt !== undefined ? { lastFrameAt: this.lastFrameAt } : {}),
+      ...(this.lastError !== undefined && !this.connected ? { error: this.lastError } : {}),
+    };
+  }
+
+  /** A line for people: "main 15.0 fps" or "main: Connection refused (reconnect 3)". */
+  describe(now = Date.now()): string {
+    const { fps } = this.figures(now);
+    if (this.connected) return `${this.options.name} ${fps.toFixed(1)} fps`;
+    const why = this.lastError ?? 'connecting';
+    return `${this.options.name}: ${why}${this.reconnects > 0 ? ` (reconnect ${this.reconnects})` : ''}`;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.launch();
+  }
+
+  /** Restarts ffmpeg now (new arguments), without counting a failure. */
+  async restart(graceMs: number): Promise<void> {
+    await this.stop(graceMs);
+    this.start();
+  }
+
+  /** Stops ffmpeg: SIGINT (ffmpeg finishes its output cleanly), then SIGKILL after the grace period. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.stallTimer);
+    const child = this.child;
+    if (child) await stopGracefully(child, graceMs, 'SIGINT');
+    this.setConnected(false);
+  }
+
+  private launch(): void {
+    const { logger, secrets, output, name } = this.options;
+    const args = this.options.args();
+    logger.debug({ stream: name, args: args.map((a) => redactText(a, secrets)) }, 'starting ffmpeg');
+    const child = spawnTiedToParent('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let stderrText = '';
+    let reader: FrameReader | undefined;
+    let framesThisRun = 0;
+    const countFrames = (count: number) => {
+      framesThisRun += count;
+      this.countFrames(count);
+    };
+
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (stderrText.length < STDERR_KEPT) stderrText += text;
+      for (const line of text.split('\n')) {
+        const clean = redactText(line.trim(), secrets);
+        if (/error|failed|refused|unauthorized|not found|timed out|invalid/i.test(clean)) {
+          this.lastError = clean.replace(/^\[[^\]]+\]\s*/, '');
+          logger.warn({ stream: name }, `ffmpeg: ${clean}`);
+        }
+      }
+    });
+
+    // frame= is the number of frames ffmpeg has passed on since it started.
+    const progress = new ProgressParser((block) => {
+      const total = Number(block.frame);
+      if (Number.isFinite(total) && total > framesThisRun) countFrames(total - framesThisRun);
+    });
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (output.kind === 'progress') {
+        progress.push(chunk);
+        return;
+      }
+      if (!reader) {
+        const size = rawOutputSize(stderrText);
+        if (!size) {
+          logger.error({ stream: name }, 'ffmpeg sent frames before announcing their size; restarting it');
+          child.kill('SIGKILL');
+          return;
+        }
+        reader = new FrameReader(size.width * size.height, (frame) => {
+          countFrames(1);
+          output.onFrame(frame, size.width, size.height, Date.now());
+        });
+      }
+      reader.push(chunk);
+    });
+
+    child.on('error', (error) => {
+      this.lastError = `cannot run ffmpeg: ${error.message}`;
+      logger.error({ stream: name, err: error.message }, 'cannot run ffmpeg');
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      clearTimeout(this.stallTimer);
+      const delivered = framesThisRun > 0;
+      this.setConnected(false);
+      if (this.stopping) return;
+      if (!this.lastError || delivered) this.lastError = signal ? `ffmpeg was killed by ${signal}` : `ffmpeg exited with code ${code}`;
+      this.failuresInARow = delivered ? 1 : this.failuresInARow + 1;
+      const delay = Math.min(this.reconnectInitialMs * 2 ** (this.failuresInARow - 1), this.reconnectMaxMs);
+      this.reconnects++;
+      logger.info({ stream: name, code, signal, retryInMs: delay }, `stream lost: ${this.lastError}; reconnecting`);
+      this.retryTimer = setTimeout(() => this.launch(), delay);
+    });
+    this.armStallTimer();
+  }
+
+  private countFrames(count: number): void {
+    if (count <= 0) return;
+    const now = Date.now();
+    this.frames += count;
+    this.lastFrameAt = now;
+    this.meter.sample(now, this.frames);
+    this.setConnected(true);
+    this.armStallTimer();
+  }
+
+  /** ffmpeg alive but silent (a camera that stops sending without closing): restart it. */
+  private armStallTimer(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => {
+      const child = this.child;
+      if (!child || this.stopping) return;
+      this.lastError = `no frame for ${this.stallMs / 1000}s`;
+      this.options.logger.warn({ stream: this.options.name }, `stream stalled: ${this.lastError}; restarting ffmpeg`);
+      this.setConnected(false);
+      child.kill('SIGKILL');
+    }, this.stallMs);
+  }
+
+  private setConnected(connected: boolean): void {
+    if (connected === this.connected) return;
+    this.connected = connected;
+    if (connected) {
+      this.lastError = undefined;
+      this.options.logger.info({ stream: this.options.name }, 'stream connected');
+    } else {
+      this.meter.reset();
+    }
+    this.options.onHealthChange();
+  }
+}
