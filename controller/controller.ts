@@ -106,12 +106,13 @@ export class Controller {
         ready: () => loop.firstPassDone,
         health: () => {
           const cameras = cameraSummary();
+          // A camera stopped on purpose (enabled: false) is not a problem.
           const notReady = cameras.filter((c) => !c.ready && c.phase !== 'Stopped').map((c) => c.name);
           return {
             status: !loop.firstPassDone ? 'starting' : notReady.length > 0 ? 'degraded' : 'ok',
             version: controllerVersion,
             uptimeSeconds: Math.round((clock.now() - startTime) / 1000),
-            cameras: { total: cameras.length, ready: cameras.length - notReady.length, notReady },
+            cameras: { total: cameras.length, ready: cameras.length - notReady.length, notReady: notReady.length, notReadyNames: notReady.slice(0, 20) },
           };
         },
         status: () => ({

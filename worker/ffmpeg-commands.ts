@@ -12,7 +12,8 @@ const SOCKET_TIMEOUT_US = 5_000_000;
  */
 const ANALYZE_DURATION_US = 500_000;
 
-function inputArgs(stream: WorkerStream): string[] {
+/** How every worker ffmpeg opens an RTSP stream (the benchmark's floor opens it the same way). */
+export function rtspInputArgs(stream: WorkerStream): string[] {
   return [
     '-hide_banner',
     '-nostdin',
@@ -30,7 +31,7 @@ function inputArgs(stream: WorkerStream): string[] {
  * The output is discarded for now; recording replaces it with segments.
  */
 export function copyStreamArgs(stream: WorkerStream): string[] {
-  return [...inputArgs(stream), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '/dev/null', '-progress', 'pipe:1', '-stats_period', '0.5'];
+  return [...rtspInputArgs(stream), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '/dev/null', '-progress', 'pipe:1', '-stats_period', '0.5'];
 }
 
 /**
@@ -40,7 +41,7 @@ export function copyStreamArgs(stream: WorkerStream): string[] {
  * rate can change without restarting ffmpeg.
  */
 export function grayFramesArgs(stream: WorkerStream, width: number): string[] {
-  return [...inputArgs(stream), '-map', '0:v:0', '-an', '-vf', `scale=${width}:-2`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
+  return [...rtspInputArgs(stream), '-map', '0:v:0', '-an', '-vf', `scale=${width}:-2`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
 }
 
 /** Finds the size of the raw output in ffmpeg's stream listing ("Output #0, rawvideo ... gray, 320x180"). */

@@ -156,7 +156,8 @@ let validators: ReturnType<typeof buildValidators> | undefined;
 function check<T>(side: 'controller' | 'worker', message: unknown): { ok: true; message: T } | { ok: false; error: string } {
   validators ??= buildValidators();
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  const validate = typeof type === 'string' ? validators[side][type] : undefined;
+  // Own properties only: a type such as "constructor" or "toString" must not find Object.prototype's.
+  const validate = typeof type === 'string' && Object.hasOwn(validators[side], type) ? validators[side][type] : undefined;
   if (typeof type !== 'string' || !validate) return { ok: false, error: `unknown message type ${String(JSON.stringify(type))}` };
   const errors = validate(message);
   if (errors.length > 0) {

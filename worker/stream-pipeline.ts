@@ -168,9 +168,13 @@ export class StreamPipeline {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
       const delivered = framesThisRun > 0;
+      // Before setConnected(false): the report it triggers carries the error. A run that delivered
+      // and is no longer connected was stopped for a stall, whose error is kept.
+      if (!this.stopping && (!this.lastError || (delivered && this.connected))) {
+        this.lastError = signal ? `ffmpeg was killed by ${signal}` : `ffmpeg exited with code ${code}`;
+      }
       this.setConnected(false);
       if (this.stopping) return;
-      if (!this.lastError || delivered) this.lastError = signal ? `ffmpeg was killed by ${signal}` : `ffmpeg exited with code ${code}`;
       this.failuresInARow = delivered ? 1 : this.failuresInARow + 1;
       const delay = Math.min(this.reconnectInitialMs * 2 ** (this.failuresInARow - 1), this.reconnectMaxMs);
       this.reconnects++;

@@ -89,6 +89,13 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
   const router = new Router();
   const watches = new Set<() => void>();
 
+  // Errors after the response has started (a watch client hanging up mid-stream) come here; Koa's
+  // default prints them to stderr as stack traces, outside the JSON log.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    logger.error({ err: error.stack ?? String(error) }, 'API response failed');
+  });
+
   app.use(async (ctx, next) => {
     const started = performance.now();
     try {
@@ -99,6 +106,9 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
     }
     if (ctx.status === 404 && ctx.body === undefined) {
       replyStatus(ctx, 'NotFound', `the server could not find the requested resource (${ctx.method} ${ctx.path})`);
+    }
+    if (ctx.status === 405 && ctx.body === undefined) {
+      replyStatus(ctx, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${ctx.method} ${ctx.path})`);
     }
     logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
   });

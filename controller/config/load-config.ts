@@ -49,7 +49,9 @@ function typed(text: string, schema: OpenApiSchema): unknown {
 function setAtPath(target: Record<string, unknown>, path: Path, value: unknown): void {
   let node = target;
   for (const part of path.slice(0, -1)) {
-    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    if (node[part] === undefined) node[part] = {};
+    // Not a map (`gracePeriods: 5` in the file): left for the validator to report where it is written.
+    if (typeof node[part] !== 'object' || node[part] === null) return;
     node = node[part] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
@@ -67,7 +69,7 @@ export function loadConfig(sources: ConfigSources): ControllerConfig {
   const cwd = sources.workingDirectory ?? process.cwd();
   const problems: string[] = [];
   let fromFile: Record<string, unknown> = {};
-  let locate: ((path: (string | number)[]) => string) | undefined;
+  let locate: ((path: (string | number)[], pointAtKey?: boolean) => string) | undefined;
 
   if (sources.file) {
     let text: string;
@@ -85,14 +87,14 @@ export function loadConfig(sources: ConfigSources): ControllerConfig {
         problems.push(`${sources.file}:${document.position.line}:${document.position.column}: the config must be a map of settings`);
       } else {
         fromFile = document.value as Record<string, unknown>;
-        const { apiVersion, kind } = fromFile;
-        if (apiVersion !== undefined && apiVersion !== 'camlet.dev/v1') problems.push(`${sources.file}: apiVersion must be camlet.dev/v1, not ${describeValue(apiVersion)}`);
-        if (kind !== undefined && kind !== crd.kind) problems.push(`${sources.file}: kind must be ${crd.kind}, not ${describeValue(kind)}`);
         const file = sources.file;
-        locate = (path) => {
-          const { line, column } = document.locate(path);
+        locate = (path, pointAtKey) => {
+          const { line, column } = document.locate(path, pointAtKey);
           return `${file}:${line}:${column}`;
         };
+        const { apiVersion, kind } = fromFile;
+        if (apiVersion !== undefined && apiVersion !== 'camlet.dev/v1') problems.push(`${locate(['apiVersion'])}: apiVersion must be camlet.dev/v1, not ${describeValue(apiVersion)}`);
+        if (kind !== undefined && kind !== crd.kind) problems.push(`${locate(['kind'])}: kind must be ${crd.kind}, not ${describeValue(kind)}`);
       }
     }
   }
@@ -117,7 +119,7 @@ export function loadConfig(sources: ConfigSources): ControllerConfig {
   const candidate = structuredClone(merged);
   for (const { path, message, atKey } of validate(candidate)) {
     const key = path.join('.');
-    const where = origin.get(key) ?? locate?.(path) ?? sources.file ?? 'defaults';
+    const where = origin.get(key) ?? locate?.(path, atKey) ?? sources.file ?? 'defaults';
     const value = atKey ? '' : ` (value: ${describeValue(valueAtPath(merged, path))})`;
     problems.push(`${where}: ${formatFieldPath(path)}: ${message}${value}`);
   }

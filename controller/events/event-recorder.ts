@@ -57,8 +57,9 @@ export class EventRecorder {
   record(involved: InvolvedObject, type: EventType, reason: string, rawMessage: string): EventObject {
     const message = redactText(rawMessage);
     const now = new Date(this.clock.now()).toISOString();
-    this.expire();
     const key = JSON.stringify([involved.kind, involved.name, type, reason, message]);
+    // Room for one more only when this is not a repeat: a repeat replaces its own Event.
+    this.expire(this.byKey.has(key) ? 0 : 1);
     const existingName = this.byKey.get(key);
     const existing = existingName ? this.objects.get(existingName) : undefined;
     if (existing) {
@@ -91,12 +92,17 @@ export class EventRecorder {
     return this.objects
       .list()
       .items.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name)
-      .sort((a, b) => (a.lastTimestamp < b.lastTimestamp ? -1 : a.lastTimestamp > b.lastTimestamp ? 1 : 0));
+      .sort((a, b) => {
+        if (a.lastTimestamp !== b.lastTimestamp) return a.lastTimestamp < b.lastTimestamp ? -1 : 1;
+        // Within one millisecond, in the order recorded (resourceVersion), not by the random name.
+        return Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion);
+      });
   }
 
-  private expire(): void {
+  /** Drops expired events, and the oldest ones beyond maxEvents with `room` more to come. */
+  private expire(room = 0): void {
     const cutoff = new Date(this.clock.now() - this.ttlMs).toISOString();
-    const excess = this.objects.size - this.maxEvents + 1;
+    const excess = this.objects.size - this.maxEvents + room;
     let evicted = 0;
     // byKey is in lastTimestamp order, oldest first: stop at the first event worth keeping.
     for (const [key, name] of this.byKey) {

@@ -2,7 +2,7 @@ import { loadCrd } from '../../crds-like-schemas/crd.js';
 import { checkCameraSpecRules } from '../../crds-like-schemas/cross-field-rules.js';
 import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
 import { createValidator, type FieldError } from '../../crds-like-schemas/validator.js';
-import { describeValue, formatFieldPath, type SourceError } from '../yaml/source-error.js';
+import { describeValue, formatFieldPath, shortened, type SourceError } from '../yaml/source-error.js';
 import { readYamlDocuments, valueAtPath, type YamlDocument } from '../yaml/yaml-documents.js';
 import { checkAnnotations, checkLabels } from './labels.js';
 import { resolveReferences } from './secrets.js';
@@ -98,7 +98,8 @@ function resolveStreams(spec: CameraSpec): { streams?: ResolvedStreams; secrets:
     if (!stream) continue;
     const resolution = resolveReferences(stream.url, process.env);
     if (!resolution.ok) {
-      errors.push({ path: ['spec', 'streams', role, 'url'], message: resolution.message });
+      // The message quotes the malformed reference, which runs on through whatever follows it.
+      errors.push({ path: ['spec', 'streams', role, 'url'], message: shortened(resolution.message, 300) });
       continue;
     }
     secrets.push(...resolution.secrets);
@@ -108,14 +109,21 @@ function resolveStreams(spec: CameraSpec): { streams?: ResolvedStreams; secrets:
   return { streams: resolved as ResolvedStreams, secrets: [...new Set(secrets)], errors };
 }
 
+/** The first errors of a document are enough to fix it; thousands would only slow down everything that shows them. */
+const MAX_ERRORS_PER_DOCUMENT = 20;
+
 function toSourceErrors(file: string, document: YamlDocument, original: unknown, errors: FieldError[]): SourceError[] {
-  return errors.map(({ path, message, atKey = false }) => ({
+  const shown: SourceError[] = errors.slice(0, MAX_ERRORS_PER_DOCUMENT).map(({ path, message, atKey = false }) => ({
     file,
     ...document.locate(path, atKey),
     field: formatFieldPath(path),
     message,
     value: atKey ? undefined : describeValue(valueAtPath(original, path)),
   }));
+  if (errors.length > shown.length) {
+    shown.push({ file, ...document.position, field: '', message: `and ${errors.length - shown.length} more errors in this document` });
+  }
+  return shown;
 }
 
 function readCameraDocument(file: string, document: YamlDocument): CameraDocument {
@@ -142,7 +150,9 @@ function readCameraDocument(file: string, document: YamlDocument): CameraDocumen
     .filter((key) => !['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key))
     .map((key): FieldError => ({ path: [key], message: 'unknown field', atKey: true }));
   const errors = [...envelopeErrors, ...unexpected, ...schemaErrors];
-  if (errors.length > 0) return fail(errors, name);
+  // A name that is not a valid name names no camera (nor a store key, an event or a log line).
+  const nameIsValid = !errors.some(({ path }) => path[0] === 'metadata' && path[1] === 'name');
+  if (errors.length > 0) return fail(errors, nameIsValid ? name : undefined);
 
   const spec = candidate.spec as CameraSpec;
   const ruleErrors = checkCameraSpecRules(spec);

@@ -43,9 +43,14 @@ export function checkLabels(labels: unknown): FieldError[] {
   );
 }
 
+/** The size Kubernetes limits: the UTF-8 bytes of every key and value (not the JSON text). */
+function annotationBytes(annotations: Record<string, string>): number {
+  return Object.entries(annotations).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+}
+
 export function checkAnnotations(annotations: unknown): FieldError[] {
   const errors = checkStringMap(annotations, ['metadata', 'annotations'], () => undefined);
-  if (errors.length === 0 && annotations && JSON.stringify(annotations).length > MAX_ANNOTATIONS_BYTES) {
+  if (errors.length === 0 && annotations && annotationBytes(annotations as Record<string, string>) > MAX_ANNOTATIONS_BYTES) {
     errors.push({ path: ['metadata', 'annotations'], message: `annotations must total at most ${MAX_ANNOTATIONS_BYTES} bytes` });
   }
   return errors;

@@ -7,7 +7,7 @@ import { readManifestFile, type CameraDocument } from './camera-document.js';
 interface FileState {
   /** Documents by camera name, in file order (the first of a name declared twice in one file). */
   byName: Map<string, CameraDocument>;
-  /** Problems of the file that belong to no camera it owns: syntax, nameless documents, duplicates. */
+  /** Problems of the file that belong to no camera it owns: syntax, nameless documents, names twice in it. */
   errors: SourceError[];
   rejectedDocuments: number;
 }
@@ -48,7 +48,7 @@ export class ManifestSource {
     } else {
       this.read(file, text, previous);
     }
-    this.onInvalidCount([...this.files.values()].reduce((sum, state) => sum + state.rejectedDocuments, 0));
+    this.onInvalidCount(this.invalidCount());
   }
 
   report(): ManifestFileReport[] {
@@ -60,10 +60,28 @@ export class ManifestSource {
         errors: [
           ...new Set([
             ...state.errors.map(formatSourceError),
+            ...[...state.byName].flatMap(([name, d]) => {
+              const owner = this.owner(name);
+              return owner !== undefined && owner !== file ? [formatSourceError(duplicateError(name, owner, file, d))] : [];
+            }),
             ...[...state.byName.values()].flatMap((d) => (d.valid ? [] : d.errors.map(formatSourceError))),
           ]),
         ],
       }));
+  }
+
+  /**
+   * Rejected documents: invalid ones, and valid ones whose name another file holds. Duplicates
+   * are counted (and reported) from the claims as they are now, so that they end when the
+   * owner lets go, whichever way.
+   */
+  private invalidCount(): number {
+    let count = 0;
+    for (const [file, state] of this.files) {
+      count += state.rejectedDocuments;
+      for (const [name, document] of state.byName) if (document.valid && this.owner(name) !== file) count++;
+    }
+    return count;
   }
 
   private read(file: string, text: string, previous: FileState | undefined): void {
@@ -159,14 +177,18 @@ export class ManifestSource {
   }
 
   private reportDuplicate(name: string, owner: string, ignored: string, document: CameraDocument): void {
-    const message = `camera ${name} is declared in ${owner} and again in ${ignored}; ${ignored} is ignored for it until ${owner} no longer declares it`;
+    const { message } = duplicateError(name, owner, ignored, document);
     this.events.record({ kind: 'Camera', name }, 'Warning', 'DuplicateName', message);
     this.logger.warn({ camera: name, file: ignored, owner }, message);
-    const state = this.files.get(ignored);
-    if (state) {
-      state.rejectedDocuments++;
-      const line = document.valid ? document.camera.source.line : document.source.line;
-      state.errors.push({ file: ignored, line, column: 1, field: 'metadata.name', message });
-    }
   }
+}
+
+function duplicateError(name: string, owner: string, ignored: string, document: CameraDocument): SourceError {
+  return {
+    file: ignored,
+    line: document.valid ? document.camera.source.line : document.source.line,
+    column: 1,
+    field: 'metadata.name',
+    message: `camera ${name} is declared in ${owner} and again in ${ignored}; ${ignored} is ignored for it until ${owner} no longer declares it`,
+  };
 }

@@ -58,7 +58,7 @@ export class ManifestWatcher {
     watcher.on('error', (error) => this.options.logger.error({ err: String(error), folder: this.options.folder }, 'watching the manifests folder failed'));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     ready = true;
-    for (const path of initial.sort()) await this.readNow(path);
+    for (const path of initial.sort()) await this.enqueueRead(path);
   }
 
   async stop(): Promise<void> {
@@ -73,13 +73,19 @@ export class ManifestWatcher {
       path,
       setTimeout(() => {
         this.timers.delete(path);
-        const read = (this.reads.get(path) ?? Promise.resolve()).then(() => this.readNow(path));
-        this.reads.set(path, read);
-        void read.finally(() => {
-          if (this.reads.get(path) === read) this.reads.delete(path);
-        });
+        void this.enqueueRead(path);
       }, this.options.debounceMs),
     );
+  }
+
+  /** After the reads of `path` already under way, the initial one included. */
+  private enqueueRead(path: string): Promise<void> {
+    const read = (this.reads.get(path) ?? Promise.resolve()).then(() => this.readNow(path));
+    this.reads.set(path, read);
+    void read.finally(() => {
+      if (this.reads.get(path) === read) this.reads.delete(path);
+    });
+    return read;
   }
 
   private async readNow(path: string): Promise<void> {
@@ -110,8 +116,9 @@ export class ManifestWatcher {
       if (!stats.isFile()) return { text: undefined };
       const length = Math.min(stats.size, YAML_LIMITS.maxFileBytes + 1);
       const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, 0);
-      return { text: buffer.toString('utf8') };
+      // Fewer bytes than stat said when the file was cut short meanwhile (an editor rewriting it).
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      return { text: buffer.toString('utf8', 0, bytesRead) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EISDIR') return { text: undefined };

@@ -28,6 +28,11 @@ export class Metrics {
   constructor(version: string, figures: () => Iterable<CameraFigures>, queueDepth: () => number) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
+    // check metrics rejects them); the per-type nodejs_active_{handles,requests,resources} stay.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
     new Gauge({ name: 'camlet_build_info', help: 'Always 1; the labels say which camlet runs.', labelNames: ['version', 'node'], registers }).set(
       { version, node: process.version },
       1,

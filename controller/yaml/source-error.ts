@@ -15,12 +15,28 @@ export interface SourceError {
 export function formatFieldPath(path: readonly (string | number)[]): string {
   return path.reduce<string>((text, segment) => {
     if (typeof segment === 'number') return `${text}[${segment}]`;
-    const name = /^[A-Za-z_][\w-]*$/.test(segment) ? segment : JSON.stringify(segment);
+    // A key can be anything, even a URL with a password in it or a megabyte of text.
+    const name = /^[A-Za-z_][\w-]*$/.test(segment) ? shortened(segment) : shortened(JSON.stringify(segment));
     return text === '' ? name : `${text}.${name}`;
   }, '');
 }
 
 const MAX_VALUE_LENGTH = 80;
+/** redactUrl's pattern takes time that grows with the square of a long run of letters: only this much is redacted. */
+const MAX_REDACTED_LENGTH = 1024;
+
+/**
+ * Text cut to `max` characters, with no password in it. A URL cut off before the '@' that ends
+ * its password is hidden from the ':' before the password on.
+ */
+export function shortened(text: string, max = MAX_VALUE_LENGTH): string {
+  let redacted =
+    text.length > MAX_REDACTED_LENGTH
+      ? redactUrl(text.slice(0, MAX_REDACTED_LENGTH)).replace(/(:\/\/[^:/@\s]*):[^/\s]*$/, '$1:***')
+      : redactUrl(text);
+  if (redacted.length > max) redacted = `${redacted.slice(0, max - 1)}…`;
+  return redacted;
+}
 
 /** A value as a person wants to see it in an error: JSON, short, with no password in it. */
 export function describeValue(value: unknown): string | undefined {
@@ -31,8 +47,7 @@ export function describeValue(value: unknown): string | undefined {
   } catch {
     text = '(a value that contains itself, through a YAML alias)';
   }
-  text = redactUrl(text);
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
+  return shortened(text);
 }
 
 /** `manifests/door.yaml:12:7: spec.motion.fps: must be <= 30 (value: 500)` */

@@ -1,5 +1,5 @@
-import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import type { SourceError } from './source-error.js';
+import { Composer, CST, isMap, isPair, isScalar, Lexer, LineCounter, Parser, visit, type Document, type Node } from 'yaml';
+import { shortened, type SourceError } from './source-error.js';
 
 /** Limits that keep one hostile file from stalling or exhausting the controller. */
 export const YAML_LIMITS = {
@@ -8,8 +8,14 @@ export const YAML_LIMITS = {
   maxDocuments: 10_000,
   /** Aliases expanded per document: stops "billion laughs" anchor and merge-key bombs. */
   maxAliasCount: 100,
-  /** Flow nesting ([ and {); the parser's time grows badly with depth, so it is checked first. */
+  /** Flow nesting ([ and {); the parser's time grows badly with depth, so each bracket is checked before it sees it. */
   maxFlowDepth: 64,
+  /**
+   * Nesting as the parser sees it, block and flow (and the levels that broken YAML opens). The
+   * parser recurses once per level, and some thousands of levels exhaust the stack, which can
+   * abort the whole process: so it is checked after every token.
+   */
+  maxNestingDepth: 256,
 } as const;
 
 export interface Position {
@@ -32,22 +38,50 @@ export interface YamlFile {
   errors: SourceError[];
 }
 
-function deepestFlowNesting(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === quote) quote = null;
-      else if (char === '\n') quote = null;
-      continue;
-    }
-    if (char === '"' || char === "'") quote = char;
-    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
-    else if ((char === ']' || char === '}') && depth > 0) depth--;
+/** Thrown from inside the parse when a limit is crossed, so that the parse stops there. */
+class NestingLimit extends Error {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
+    super(message);
   }
-  return deepest;
+}
+
+/** The parser's tokens, as parseAllDocuments makes them, with the nesting checked at each step. */
+function* limitedTokens(text: string): Generator<CST.Token> {
+  const parser = new Parser();
+  let flow = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme);
+    if ((type === 'flow-map-start' || type === 'flow-seq-start') && ++flow > YAML_LIMITS.maxFlowDepth) {
+      throw new NestingLimit(`collections nested deeper than ${YAML_LIMITS.maxFlowDepth} levels`);
+    }
+    if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow--;
+    if (type === 'flow-error-end') flow = 0;
+    const offset = parser.offset;
+    yield* parser.next(lexeme);
+    if (parser.stack.length > YAML_LIMITS.maxNestingDepth) {
+      throw new NestingLimit(`collections nested deeper than ${YAML_LIMITS.maxNestingDepth} levels (block and flow together)`, offset);
+    }
+  }
+  yield* parser.end();
+}
+
+/** Keys written twice in one map. The parser's own check (uniqueKeys) takes time that grows with the square of the map's size. */
+function duplicateKeys(document: Document): Node[] {
+  const duplicates: Node[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) duplicates.push(key);
+        else seen.add(key.value);
+      }
+    },
+  });
+  return duplicates;
 }
 
 function nodeAt(document: Document, path: readonly (string | number)[], pointAtKey: boolean): Node | undefined {
@@ -84,29 +118,51 @@ export function readYamlDocuments(file: string, text: string): YamlFile {
     return fileError(`file is over the ${YAML_LIMITS.maxFileBytes}-byte limit for a manifest file: split it into several files`);
   }
   if (text.includes('\u0000')) return fileError('file holds NUL bytes: not a YAML text file');
-  if (deepestFlowNesting(text) > YAML_LIMITS.maxFlowDepth) {
-    return fileError(`collections nested deeper than ${YAML_LIMITS.maxFlowDepth} levels`);
-  }
-
+  // Line starts from the text itself: the parser reports them too, but misses some in broken YAML
+  // (a line break inside a scalar that it could not place).
   const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
   const positionOf = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Keys written twice are found by duplicateKeys below; warnings (such as about a map used as
+  // a key) are not printed on stderr.
+  const composer = new Composer({ uniqueKeys: false, logLevel: 'error' });
+  let all: Document.Parsed[];
+  // yaml makes an Error for every problem, and broken YAML can hold a million of them: without
+  // their stack traces (which nothing here reads), the parse takes a sixth of the time.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    all = Array.from(composer.compose(limitedTokens(text)));
+  } catch (error) {
+    if (error instanceof NestingLimit) return fileError(error.message, error.offset === undefined ? atStart : positionOf(error.offset));
+    // Not expected; still, one file must never take the controller down.
+    return fileError(`YAML: ${shortened((error as Error).message, 200)}`);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const documents: YamlDocument[] = [];
   const errors: SourceError[] = [];
-  // A stream holding nothing but comments parses as an empty list (or as an EmptyStream).
-  const all = Array.isArray(parsed) ? parsed : [];
   if (all.length > YAML_LIMITS.maxDocuments) {
     return fileError(`file holds ${all.length} documents, over the limit of ${YAML_LIMITS.maxDocuments}`);
   }
   all.forEach((document, index) => {
     const start = document.contents?.range?.[0] ?? document.range[0];
     const position = positionOf(start);
+    // Messages can quote the text (an alias, a tag): shortened, and with no password in them.
     if (document.errors.length > 0) {
       for (const error of document.errors.slice(0, 5)) {
-        errors.push({ file, ...positionOf(error.pos[0]), field: '', message: `YAML syntax: ${error.message.split('\n')[0] ?? error.code}` });
+        errors.push({ file, ...positionOf(error.pos[0]), field: '', message: `YAML syntax: ${shortened(error.message.split('\n')[0] ?? error.code, 200)}` });
+      }
+      return;
+    }
+    const duplicates = duplicateKeys(document);
+    if (duplicates.length > 0) {
+      for (const key of duplicates.slice(0, 5)) {
+        errors.push({ file, ...positionOf(key.range?.[0] ?? start), field: '', message: 'YAML syntax: Map keys must be unique' });
       }
       return;
     }
@@ -114,7 +170,7 @@ export function readYamlDocuments(file: string, text: string): YamlFile {
     try {
       value = document.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
     } catch (error) {
-      errors.push({ file, ...position, field: '', message: `YAML: ${(error as Error).message}` });
+      errors.push({ file, ...position, field: '', message: `YAML: ${shortened((error as Error).message, 200)}` });
       return;
     }
     if (value === null) return; // an empty document, such as after a trailing ---, as kubectl skips

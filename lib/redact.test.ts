@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { redactText, redactUrl } from './redact.js';
+
+describe('redactUrl', () => {
+  it('replaces the password and keeps the user, host, port and path', () => {
+    expect(redactUrl('rtsp://admin:hunter2@10.0.0.5:554/stream1')).toBe('rtsp://admin:***@10.0.0.5:554/stream1');
+    expect(redactUrl('rtsps://admin:hunter2@cam.example.com/live?channel=1')).toBe('rtsps://admin:***@cam.example.com/live?channel=1');
+  });
+
+  it('covers passwords holding @ or : and percent escapes', () => {
+    expect(redactUrl('rtsp://admin:p@ss@10.0.0.5/a')).toBe('rtsp://admin:***@10.0.0.5/a');
+    expect(redactUrl('rtsp://admin:a:b:c@10.0.0.5/a')).toBe('rtsp://admin:***@10.0.0.5/a');
+    expect(redactUrl('rtsp://admin:p%40ss%2Fw@10.0.0.5/a')).toBe('rtsp://admin:***@10.0.0.5/a');
+  });
+
+  it('covers an empty user, an empty password and a URL without a path', () => {
+    expect(redactUrl('rtsp://:secret@10.0.0.5/a')).toBe('rtsp://:***@10.0.0.5/a');
+    expect(redactUrl('rtsp://admin:@10.0.0.5/a')).toBe('rtsp://admin:***@10.0.0.5/a');
+    expect(redactUrl('rtsp://admin:secret@10.0.0.5')).toBe('rtsp://admin:***@10.0.0.5');
+    expect(redactUrl('rtsp://admin:secret@[fe80::1]:554/a')).toBe('rtsp://admin:***@[fe80::1]:554/a');
+  });
+
+  it('keeps a ${VAR} reference out of sight too', () => {
+    expect(redactUrl('rtsp://admin:${DOOR_PASSWORD}@10.0.0.5/a')).toBe('rtsp://admin:***@10.0.0.5/a');
+  });
+
+  it('works whatever the case of the scheme, and for any scheme', () => {
+    expect(redactUrl('RTSP://admin:secret@10.0.0.5/a')).toBe('RTSP://admin:***@10.0.0.5/a');
+    expect(redactUrl('tcp://admin:secret@10.0.0.5:554?timeout=0')).toBe('tcp://admin:***@10.0.0.5:554?timeout=0');
+    expect(redactUrl('http://root:secret@10.0.0.2/cgi-bin')).toBe('http://root:***@10.0.0.2/cgi-bin');
+  });
+
+  it('leaves URLs without a password as they are', () => {
+    for (const url of [
+      'rtsp://10.0.0.5:554/stream1',
+      'rtsp://admin@10.0.0.5/a',
+      'rtsp://[fe80::1]:554/a',
+      'rtsp://10.0.0.5:554/path@with-at',
+      'rtsp://10.0.0.5:554/a?user=x:y@z',
+      'not a url: x:y@z',
+    ]) {
+      expect(redactUrl(url)).toBe(url);
+    }
+  });
+
+  it('redacts every URL in a line of text, and nothing else', () => {
+    const line = 'main rtsp://a:one@h1/s failed, sub rtsps://b:two@h2:322/s ok; mail me at ops@example.com';
+    expect(redactUrl(line)).toBe('main rtsp://a:***@h1/s failed, sub rtsps://b:***@h2:322/s ok; mail me at ops@example.com');
+    expect(redactUrl('[rtsp @ 0x55d] rtsp://a:one@h1:554/s: Connection refused\nrtsp://b:two@h2 timed out')).toBe(
+      '[rtsp @ 0x55d] rtsp://a:***@h1:554/s: Connection refused\nrtsp://b:***@h2 timed out',
+    );
+  });
+
+  it('can be applied twice without change', () => {
+    const once = redactUrl('rtsp://admin:hunter2@10.0.0.5/a');
+    expect(redactUrl(once)).toBe(once);
+  });
+});
+
+describe('redactText', () => {
+  it('redacts URL passwords without being given any secret', () => {
+    expect(redactText('opening rtsp://admin:hunter2@10.0.0.5/a')).toBe('opening rtsp://admin:***@10.0.0.5/a');
+  });
+
+  it('redacts every occurrence of every secret, plain and percent-encoded', () => {
+    const text = 'password p@ss/w0rd rejected; url had p%40ss%2Fw0rd; again p@ss/w0rd; token abc123';
+    expect(redactText(text, ['p@ss/w0rd', 'abc123'])).toBe('password *** rejected; url had ***; again ***; token ***');
+  });
+
+  it('redacts secrets that appear outside any URL, such as a resolved host', () => {
+    expect(redactText('cannot reach cam.internal.example:554', ['cam.internal.example'])).toBe('cannot reach ***:554');
+  });
+
+  it('ignores an empty secret instead of filling the text with stars', () => {
+    expect(redactText('nothing secret here', [''])).toBe('nothing secret here');
+  });
+
+  it('treats secrets as plain text, not patterns', () => {
+    expect(redactText('a.b and axb', ['a.b'])).toBe('*** and axb');
+    expect(redactText('cost $& more', ['$&'])).toBe('cost *** more');
+  });
+
+  it('leaves text without URLs or secrets as it is', () => {
+    expect(redactText('main 15.0 fps', ['hunter2'])).toBe('main 15.0 fps');
+  });
+});

@@ -1,0 +1,200 @@
+// CameraWorker against real RTSP cameras (scripts/rtsp-server.py) and real ffmpeg processes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger.js';
+import { freePort, isAlive, waitUntil } from '../test/support/processes.js';
+import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../test/support/rtsp-camera.js';
+import { CameraWorker, type CameraWorkerOptions } from './camera-worker.js';
+import { parseWorkerMessage, type Heartbeat, type LiveSettings, type WorkerConfig, type WorkerMessage } from './protocol.js';
+
+const live: LiveSettings = {
+  motion: { enabled: true, fps: 5, width: 160, threshold: 25, minArea: 0.005, zones: [], masks: [] },
+  recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
+  heartbeatSeconds: 1,
+};
+
+function config(camera: RtspCamera, overrides: Partial<WorkerConfig> = {}): WorkerConfig {
+  return {
+    camera: 'test-camera',
+    streams: { main: { url: camera.url('main'), transport: 'tcp' }, sub: { url: camera.url('sub'), transport: 'tcp' } },
+    ...live,
+    secrets: [],
+    storage: '/nonexistent',
+    logLevel: 'debug',
+    ffmpegStopGraceMs: 1000,
+    ...overrides,
+  };
+}
+
+interface Received {
+  at: number;
+  heartbeat: Heartbeat;
+}
+
+const workers: CameraWorker[] = [];
+
+/** A started worker, stopped after the test, with every heartbeat it sent (each checked against the protocol). */
+function startWorker(workerConfig: WorkerConfig, options: Partial<CameraWorkerOptions> = {}) {
+  const heartbeats: Received[] = [];
+  const send = (message: WorkerMessage) => {
+    const parsed = parseWorkerMessage(JSON.parse(JSON.stringify(message)));
+    if (!parsed.ok) throw new Error(parsed.error);
+    if (message.type === 'heartbeat') heartbeats.push({ at: Date.now(), heartbeat: message });
+  };
+  const worker = new CameraWorker({ config: workerConfig, send, logger: createLogger('test', 'silent'), stallMs: 4000, reconnectInitialMs: 100, ...options });
+  workers.push(worker);
+  worker.start();
+  const last = () => heartbeats[heartbeats.length - 1]?.heartbeat;
+  return { worker, heartbeats, last };
+}
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop(1000)));
+});
+afterAll(stopAllRtspCameras);
+
+describe('a worker on a camera that works', () => {
+  let camera: RtspCamera;
+  beforeAll(async () => {
+    camera = await startRtspCamera({ main: '320x240@10', sub: '160x120@5' });
+  });
+
+  it('reports healthy heartbeats with the fps of each stream, and stops its ffmpeg', async () => {
+    const startedAt = Date.now();
+    const { worker, heartbeats, last } = startWorker(config(camera));
+    // The first heartbeat goes out at once, before anything connected.
+    expect(heartbeats[0]?.heartbeat).toMatchObject({ healthy: false, detail: 'main: connecting, sub: connecting' });
+    expect(heartbeats[0]?.heartbeat.ffmpegPids).toHaveLength(2);
+    const healthy = await waitUntil(() => heartbeats.find((h) => h.heartbeat.healthy), 10_000, 'a healthy heartbeat');
+    console.info(`worker: healthy ${healthy.at - startedAt} ms after start`);
+    // Let the fps meters see a few seconds of steady stream.
+    await sleep(4500);
+    const heartbeat = last();
+    expect(heartbeat?.healthy).toBe(true);
+    expect(heartbeat?.detail).toMatch(/^main \d+\.\d fps, sub \d+\.\d fps$/);
+    const main = heartbeat?.streams.main;
+    const sub = heartbeat?.streams.sub;
+    expect(main?.fps).toBeGreaterThanOrEqual(8);
+    expect(main?.fps).toBeLessThanOrEqual(12);
+    expect(sub?.fps).toBeGreaterThanOrEqual(4);
+    expect(sub?.fps).toBeLessThanOrEqual(6);
+    expect(main).toMatchObject({ connected: true, reconnects: 0 });
+    expect(sub).toMatchObject({ connected: true, reconnects: 0 });
+    expect(main?.error).toBeUndefined();
+    // heartbeatSeconds 1: periodic beats keep coming.
+    const beatsSinceHealthy = heartbeats.filter((h) => h.at >= healthy.at).length;
+    expect(beatsSinceHealthy).toBeGreaterThanOrEqual(4);
+
+    const pids = heartbeat?.ffmpegPids ?? [];
+    expect(pids).toHaveLength(2);
+    expect(pids.every(isAlive)).toBe(true);
+    await worker.stop(2000);
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(worker.heartbeat().ffmpegPids).toEqual([]);
+  });
+
+  it('restarts only the sub ffmpeg when motion.width changes', async () => {
+    const { worker } = startWorker(config(camera));
+    await waitUntil(() => worker.heartbeat().healthy, 10_000, 'a healthy worker');
+    const before = worker.heartbeat().ffmpegPids;
+    expect(before).toHaveLength(2);
+    const [mainPid, subPid] = before;
+
+    await worker.update({ ...live, motion: { ...live.motion, width: 80 } });
+    const after = worker.heartbeat().ffmpegPids;
+    expect(after[0]).toBe(mainPid);
+    expect(after[1]).toBeDefined();
+    expect(after[1]).not.toBe(subPid);
+    expect(isAlive(subPid ?? 0)).toBe(false);
+    expect(isAlive(mainPid ?? 0)).toBe(true);
+    await waitUntil(() => worker.heartbeat().healthy, 10_000, 'the sub stream back');
+    expect(worker.heartbeat().streams.main?.reconnects).toBe(0);
+
+    // The same width again: nothing restarts.
+    await worker.update({ ...live, motion: { ...live.motion, width: 80, threshold: 40 } });
+    expect(worker.heartbeat().ffmpegPids).toEqual(after);
+  });
+});
+
+describe('a worker whose camera goes away and comes back', () => {
+  it('reports unhealthy at once with the error, reconnects by itself and reports healthy again', async () => {
+    let camera = await startRtspCamera({ main: '160x120@5', sub: '160x120@5' });
+    const port = camera.port;
+    // No periodic beat during the test: whatever arrives is a report of a health change.
+    const { worker, heartbeats } = startWorker(config(camera, { heartbeatSeconds: 60 }), { reconnectInitialMs: 200 });
+    await waitUntil(() => heartbeats.some((h) => h.heartbeat.healthy), 10_000, 'a healthy heartbeat');
+
+    const stoppedAt = Date.now();
+    await camera.stop();
+    const unhealthy = await waitUntil(() => heartbeats.find((h) => h.at >= stoppedAt && !h.heartbeat.healthy), 5000, 'an unhealthy heartbeat');
+    console.info(`worker: unhealthy reported ${unhealthy.at - stoppedAt} ms after the camera stopped: ${unhealthy.heartbeat.detail}`);
+    const down = Object.values(unhealthy.heartbeat.streams).filter((figures) => !figures.connected);
+    expect(down.length).toBeGreaterThan(0);
+    for (const figures of down) expect(figures.error).toEqual(expect.any(String));
+    expect(unhealthy.heartbeat.detail).not.toMatch(/connecting/);
+    await waitUntil(() => !worker.heartbeat().streams.main?.connected && !worker.heartbeat().streams.sub?.connected, 5000, 'both streams down');
+    expect(worker.heartbeat().healthy).toBe(false);
+
+    const restartedAt = Date.now();
+    camera = await startRtspCamera({ port, main: '160x120@5', sub: '160x120@5' });
+    const healthy = await waitUntil(() => heartbeats.find((h) => h.at >= restartedAt && h.heartbeat.healthy), 15_000, 'a healthy heartbeat again');
+    console.info(`worker: healthy again ${healthy.at - restartedAt} ms after the camera restarted`);
+    expect(healthy.heartbeat.streams.main?.reconnects).toBeGreaterThan(0);
+    expect(healthy.heartbeat.streams.sub?.reconnects).toBeGreaterThan(0);
+    expect(healthy.heartbeat.detail).toMatch(/^main \d+\.\d fps, sub \d+\.\d fps$/);
+  });
+});
+
+describe('a worker whose camera does not answer', () => {
+  it('keeps reconnecting, ever more slowly, and stays unhealthy with the error', async () => {
+    const port = await freePort();
+    const nowhere = { url: (mount: string) => `rtsp://127.0.0.1:${port}/${mount}` } as RtspCamera;
+    const { worker, heartbeats } = startWorker(config(nowhere), { reconnectInitialMs: 100 });
+    await sleep(2500);
+    // 100 + 200 + 400 + 800 ms of waiting, plus the failed attempts: 4 or 5 reconnects, not 25.
+    const { streams, detail, healthy } = worker.heartbeat();
+    for (const figures of [streams.main, streams.sub]) {
+      expect(figures?.reconnects).toBeGreaterThanOrEqual(3);
+      expect(figures?.reconnects).toBeLessThanOrEqual(6);
+      expect(figures?.error).toMatch(/refused/i);
+      expect(figures?.connected).toBe(false);
+    }
+    expect(healthy).toBe(false);
+    expect(detail).toMatch(/^main: .*refused.*\(reconnect \d\), sub: .*refused.*\(reconnect \d\)$/i);
+    expect(heartbeats.length).toBeGreaterThanOrEqual(2);
+    expect(heartbeats.every((h) => !h.heartbeat.healthy)).toBe(true);
+  });
+});
+
+describe('a worker with the wrong password', () => {
+  it('reports the error and never shows the password', async () => {
+    const password = 'right-Pa55';
+    const wrong = 'wr0ng p@ss:wd';
+    const camera = await startRtspCamera({ main: '160x120@5', sub: '160x120@5', user: 'viewer', password });
+    const withWrongPassword = (url: string) => url.replace(encodeURIComponent(password), encodeURIComponent(wrong));
+    const lines: string[] = [];
+    const logger = createLogger('test', 'debug', { write: (line: string) => void lines.push(line) }).child({ camera: 'test-camera' });
+    const { worker, heartbeats } = startWorker(
+      config(camera, {
+        streams: {
+          main: { url: withWrongPassword(camera.url('main')), transport: 'tcp' },
+          sub: { url: withWrongPassword(camera.url('sub')), transport: 'tcp' },
+        },
+        // What the controller gives: the password as written in the URL, and decoded.
+        secrets: [encodeURIComponent(wrong), wrong],
+      }),
+      { logger },
+    );
+    await waitUntil(() => (worker.heartbeat().streams.sub?.reconnects ?? 0) >= 2, 10_000, 'a few failed connections');
+    const heartbeat = worker.heartbeat();
+    expect(heartbeat.healthy).toBe(false);
+    expect(heartbeat.streams.main?.error).toMatch(/401|unauthorized/i);
+    expect(heartbeat.streams.sub?.error).toMatch(/401|unauthorized/i);
+    expect(heartbeat.detail).toMatch(/unauthorized/i);
+
+    const shown = [JSON.stringify(heartbeats), JSON.stringify(heartbeat), lines.join('')].join('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(shown).toMatch(/unauthorized/i);
+    for (const form of [wrong, encodeURIComponent(wrong), 'wr0ng', password]) expect(shown).not.toContain(form);
+  });
+});
