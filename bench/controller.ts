@@ -48,10 +48,16 @@ async function ffmpegFirstFrameMs(stream: WorkerStream): Promise<number> {
   return performance.now() - started;
 }
 
+const WAIT_LIMIT_MS = 60_000;
+
 async function waitForCamera(controller: ControllerUnderTest, name: string, test: (phase: string | undefined, pid: number | undefined) => boolean): Promise<number> {
+  const since = performance.now();
   for (;;) {
     const camera = await controller.camera(name);
     if (camera && test(camera.status.phase, camera.status.worker?.pid)) return performance.now();
+    if (performance.now() - since > WAIT_LIMIT_MS) {
+      throw new Error(`camera ${name} did not get there within ${WAIT_LIMIT_MS / 1000} s; it is ${camera ? JSON.stringify(camera.status) : 'not listed (see /status for manifest errors)'}`);
+    }
     await sleep(10);
   }
 }
@@ -115,10 +121,10 @@ const main = { url: rtsp.url('main'), transport: 'tcp' as const };
 const sub = { url: rtsp.url('sub'), transport: 'tcp' as const };
 // A camera already running keeps the RTSP server's media warm, as a real camera always is.
 const controller = await startController({
-  environment: { CAMLET_LOG_LEVEL: 'warn' },
   manifests: {
     'warm.yaml': cameraManifest('warm', main.url, sub.url),
-    'victim.yaml': cameraManifest('victim', main.url, sub.url, '  restart: { initialBackoffSeconds: 1, maxBackoffSeconds: 60, resetAfterSeconds: 1 }\n'),
+    // The first backoff at every kill: 1 s, reset after 1 s of stable run.
+    'victim.yaml': cameraManifest('victim', main.url, sub.url).replace(/restart: \{[^}]*\}/, 'restart: { initialBackoffSeconds: 1, maxBackoffSeconds: 60, resetAfterSeconds: 1 }'),
   },
 });
 await waitForCamera(controller, 'warm', (phase) => phase === 'Running');

@@ -90,8 +90,8 @@ export class Controller {
       onFile: (path, text) => source.fileChanged(shown(path), text),
     });
 
-    const cameraSummary = () =>
-      store.objects.list().items.map((camera) => ({
+    const cameraSummary = (sorted: boolean) =>
+      (sorted ? store.objects.list().items : [...store.objects.values()]).map((camera) => ({
         name: camera.metadata.name,
         phase: camera.status.phase,
         ready: camera.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
@@ -105,9 +105,13 @@ export class Controller {
         metrics: metrics.registry,
         ready: () => loop.firstPassDone,
         health: () => {
-          const cameras = cameraSummary();
+          // Unsorted: health checks come often, and a fleet can be large.
+          const cameras = cameraSummary(false);
           // A camera stopped on purpose (enabled: false) is not a problem.
-          const notReady = cameras.filter((c) => !c.ready && c.phase !== 'Stopped').map((c) => c.name);
+          const notReady = cameras
+            .filter((c) => !c.ready && c.phase !== 'Stopped')
+            .map((c) => c.name)
+            .sort();
           return {
             status: !loop.firstPassDone ? 'starting' : notReady.length > 0 ? 'degraded' : 'ok',
             version: controllerVersion,
@@ -124,7 +128,7 @@ export class Controller {
           config: { listen: config.listen, manifests: config.manifests, storage: config.storage, logLevel: config.logLevel, resyncSeconds: config.resyncSeconds },
           runtime: runtime.name,
           queueDepth: queue.depth,
-          cameras: cameraSummary(),
+          cameras: cameraSummary(true),
           manifests: source.report(),
         }),
         worker: (name) => reconciler.supervisor(name)?.info(clock.now()),

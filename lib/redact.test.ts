@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, redactUrl } from './redact.js';
+import { queryCredentials, redactText, redactUrl } from './redact.js';
 
 describe('redactUrl', () => {
   it('replaces the password and keeps the user, host, port and path', () => {
@@ -51,6 +51,14 @@ describe('redactUrl', () => {
     );
   });
 
+  it('redacts credentials passed in the query, whatever their case, and keeps other parameters', () => {
+    expect(redactUrl('rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=hunter2')).toBe('rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=***');
+    expect(redactUrl('rtsp://h/live?Password=s3cret&channel=1')).toBe('rtsp://h/live?Password=***&channel=1');
+    expect(redactUrl('rtsps://relay/cam?token=abc.def#x')).toBe('rtsps://relay/cam?token=***#x');
+    expect(redactUrl('rtsp://h/live?channel=1&subtype=0')).toBe('rtsp://h/live?channel=1&subtype=0');
+    expect(redactUrl('rtsp://h/live?keyframes=1&passive=1')).toBe('rtsp://h/live?keyframes=1&passive=1');
+  });
+
   it('can be applied twice without change', () => {
     const once = redactUrl('rtsp://admin:hunter2@10.0.0.5/a');
     expect(redactUrl(once)).toBe(once);
@@ -82,5 +90,13 @@ describe('redactText', () => {
 
   it('leaves text without URLs or secrets as it is', () => {
     expect(redactText('main 15.0 fps', ['hunter2'])).toBe('main 15.0 fps');
+  });
+});
+
+describe('queryCredentials', () => {
+  it('lists the values of credential parameters, and nothing for a URL without', () => {
+    expect(queryCredentials('rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=hunter2&token=t0k')).toEqual(['hunter2', 't0k']);
+    expect(queryCredentials('rtsp://h/live?channel=1&pwd=')).toEqual([]);
+    expect(queryCredentials('rtsp://admin:x@h/live')).toEqual([]);
   });
 });

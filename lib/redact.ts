@@ -8,8 +8,17 @@ const REDACTED = '***';
 // and the last '@' before the path, so passwords holding '@' or ':' are covered too.
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/\s]*@/gi;
 
+// Cameras that take credentials in the query (Foscam's `?usr=admin&pwd=…`, tokens of cloud
+// relays): the value of every parameter with a credential's name.
+const CREDENTIAL_PARAMETER = /([?&;](?:password|passwd|pwd|pass|pw|token|access_token|auth|key|apikey|api_key|secret|signature|sig)=)([^&#\s]*)/gi;
+
 export function redactUrl(url: string): string {
-  return url.replace(URL_USERINFO, `$1:${REDACTED}@`);
+  return url.replace(URL_USERINFO, `$1:${REDACTED}@`).replace(CREDENTIAL_PARAMETER, `$1${REDACTED}`);
+}
+
+/** The values of the credential parameters in a URL's query (`pwd=…`, `token=…`), as written. */
+export function queryCredentials(url: string): string[] {
+  return [...url.matchAll(CREDENTIAL_PARAMETER)].map((match) => match[2] ?? '').filter((value) => value !== '');
 }
 
 /** Redacts URL passwords and every known secret value (also percent-encoded) in free text. */

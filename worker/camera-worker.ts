@@ -33,7 +33,7 @@ export class CameraWorker {
       stallMs: options.stallMs,
       onHealthChange: () => this.reportIfHealthChanged(),
     };
-    this.pipelines.set('main', new StreamPipeline({ ...common, name: 'main', args: () => copyStreamArgs(config.streams.main), output: { kind: 'progress' } }));
+    this.pipelines.set('main', new StreamPipeline({ ...common, name: 'main', args: (probe) => copyStreamArgs(config.streams.main, probe), output: { kind: 'progress' } }));
     const sub = config.streams.sub;
     if (sub) {
       this.pipelines.set(
@@ -41,7 +41,7 @@ export class CameraWorker {
         new StreamPipeline({
           ...common,
           name: 'sub',
-          args: () => grayFramesArgs(sub, this.settings.motion.width),
+          args: (probe) => grayFramesArgs(sub, this.settings.motion.width, probe),
           // Motion detection (the next step) analyses these frames; for now they are counted.
           output: { kind: 'grayFrames', onFrame: () => undefined },
         }),

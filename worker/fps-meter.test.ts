@@ -93,3 +93,33 @@ describe('FpsMeter', () => {
     expect(meter.fps(901)).toBe(0);
   });
 });
+
+describe('FpsMeter warm-up', () => {
+  /** A connection's first 100 ms bring 20 buffered frames at once, then 15 fps. */
+  const burstThenSteady = (meter: FpsMeter, from: number, to: number) => {
+    for (let at = from; at <= to; at += 100) meter.sample(at, at === from ? 1 : 20 + Math.round(((at - from - 100) * 15) / 1000));
+  };
+
+  it('says 0 during the warm-up, then the steady rate, not the burst', () => {
+    const meter = new FpsMeter(3_000, 1_000);
+    burstThenSteady(meter, 0, 900);
+    expect(meter.fps(900)).toBe(0);
+    burstThenSteady(meter, 0, 2_000);
+    expect(meter.fps(2_000)).toBeCloseTo(15, 0);
+  });
+
+  it('without a warm-up, the burst inflates the rate', () => {
+    const meter = new FpsMeter(3_000);
+    burstThenSteady(meter, 0, 2_000);
+    expect(meter.fps(2_000)).toBeGreaterThan(20);
+  });
+
+  it('warms up again after reset', () => {
+    const meter = new FpsMeter(3_000, 1_000);
+    burstThenSteady(meter, 0, 5_000);
+    meter.reset();
+    burstThenSteady(meter, 10_000, 10_500);
+    expect(meter.fps(10_500)).toBe(0);
+  });
+});
+

@@ -1,14 +1,28 @@
 /**
  * Frames per second over a sliding window of recent samples: steady enough to show, quick
  * enough to fall to 0 within a window when a stream stops.
+ *
+ * A new connection starts with a burst (the frames the server and ffmpeg had buffered arrive at
+ * once), which would read as twice the camera's rate: samples within `warmupMs` of the first one
+ * after a reset only move the baseline, and the meter says 0 until the warm-up is over.
  */
 export class FpsMeter {
   private readonly samples: { at: number; frames: number }[] = [];
+  private warmupEndsAt: number | undefined;
 
-  constructor(private readonly windowMs = 3000) {}
+  constructor(
+    private readonly windowMs = 3000,
+    private readonly warmupMs = 0,
+  ) {}
 
   /** Records the running frame total at a moment. */
   sample(at: number, totalFrames: number): void {
+    this.warmupEndsAt ??= at + this.warmupMs;
+    if (at < this.warmupEndsAt) {
+      this.samples.length = 0;
+      this.samples.push({ at, frames: totalFrames });
+      return;
+    }
     this.samples.push({ at, frames: totalFrames });
     while (this.samples.length > 2 && (this.samples[1]?.at ?? at) <= at - this.windowMs) this.samples.shift();
   }
@@ -25,5 +39,6 @@ export class FpsMeter {
 
   reset(): void {
     this.samples.length = 0;
+    this.warmupEndsAt = undefined;
   }
 }

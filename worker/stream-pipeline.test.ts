@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { freePort, isAlive, waitUntil } from '../test/support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../test/support/rtsp-camera.js';
-import { copyStreamArgs, grayFramesArgs } from './ffmpeg-commands.js';
+import { copyStreamArgs, grayFramesArgs, type Probe } from './ffmpeg-commands.js';
 import { StreamPipeline, type PipelineOptions } from './stream-pipeline.js';
 
 /** Every pino line written, parsed; for tests that look at what was logged. */
@@ -169,3 +169,30 @@ describe('a pipeline on a port where nothing listens', () => {
     expect(main.counts.healthChanges).toBe(0);
   });
 });
+
+describe('probing', () => {
+  it('alternates fast and thorough probing while nothing is delivered, and probes fast again after a run that delivered', async () => {
+    const port = await freePort();
+    const probes: Probe[] = [];
+    const main = pipeline({
+      args: (probe) => {
+        probes.push(probe);
+        return copyStreamArgs({ url: `rtsp://127.0.0.1:${port}/main`, transport: 'tcp' }, probe);
+      },
+      output: { kind: 'progress' },
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 200,
+    });
+    main.start();
+    await waitUntil(() => probes.length >= 4, 10_000, 'four attempts');
+    expect(probes.slice(0, 4)).toEqual(['fast', 'thorough', 'fast', 'thorough']);
+
+    const camera = await startRtspCamera({ port });
+    await waitUntil(() => main.isConnected, 15_000, 'the camera to come up');
+    await camera.stop();
+    const attemptsBeforeDrop = probes.length;
+    await waitUntil(() => probes.length > attemptsBeforeDrop, 15_000, 'a reconnection attempt');
+    expect(probes[attemptsBeforeDrop]).toBe('fast');
+  });
+});
+

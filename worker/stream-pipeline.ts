@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { redactText } from '../lib/redact.js';
 import { FpsMeter } from './fps-meter.js';
 import { FrameReader } from './frame-reader.js';
-import { rawOutputSize } from './ffmpeg-commands.js';
+import { rawOutputSize, type Probe } from './ffmpeg-commands.js';
 import { ProgressParser } from './progress-parser.js';
 import type { StreamFigures } from './protocol.js';
 
@@ -18,8 +18,11 @@ export type PipelineOutput =
 export interface PipelineOptions {
   /** Name in logs and figures: main or sub. */
   name: string;
-  /** ffmpeg's arguments, asked anew at each (re)connection so that settings can change. */
-  args(): string[];
+  /**
+   * ffmpeg's arguments, asked anew at each (re)connection so that settings can change; `probe` is
+   * `thorough` after an attempt that delivered nothing (see Probe).
+   */
+  args(probe: Probe): string[];
   output: PipelineOutput;
   secrets: readonly string[];
   logger: Logger;
@@ -46,7 +49,9 @@ export class StreamPipeline {
   private lastError: string | undefined;
   private connected = false;
   private failuresInARow = 0;
-  private readonly meter = new FpsMeter();
+  private probe: Probe = 'fast';
+  /** A 3 s window; the first second of a connection is its warm-up (see FpsMeter). */
+  private readonly meter = new FpsMeter(3000, 1000);
   private retryTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -79,10 +84,11 @@ export class StreamPipeline {
     };
   }
 
-  /** A line for people: "main 15.0 fps" or "main: Connection refused (reconnect 3)". */
+  /** A line for people: "main 15.0 fps", "main connected" or "main: Connection refused (reconnect 3)". */
   describe(now = Date.now()): string {
     const { fps } = this.figures(now);
-    if (this.connected) return `${this.options.name} ${fps.toFixed(1)} fps`;
+    // 0 fps while connected: the first second of a connection, before the rate is measured.
+    if (this.connected) return fps > 0 ? `${this.options.name} ${fps.toFixed(1)} fps` : `${this.options.name} connected`;
     const why = this.lastError ?? 'connecting';
     return `${this.options.name}: ${why}${this.reconnects > 0 ? ` (reconnect ${this.reconnects})` : ''}`;
   }
@@ -110,7 +116,7 @@ export class StreamPipeline {
 
   private launch(): void {
     const { logger, secrets, output, name } = this.options;
-    const args = this.options.args();
+    const args = this.options.args(this.probe);
     logger.debug({ stream: name, args: args.map((a) => redactText(a, secrets)) }, 'starting ffmpeg');
     const child = spawnTiedToParent('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -168,6 +174,9 @@ export class StreamPipeline {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
       const delivered = framesThisRun > 0;
+      // Fast probing again after a run that delivered; otherwise alternate, so that a camera whose
+      // SDP lacks the codec parameters still connects, and one that was down connects fast.
+      if (!this.stopping) this.probe = delivered || this.probe === 'thorough' ? 'fast' : 'thorough';
       // Before setConnected(false): the report it triggers carries the error. A run that delivered
       // and is no longer connected was stopped for a stall, whose error is kept.
       if (!this.stopping && (!this.lastError || (delivered && this.connected))) {

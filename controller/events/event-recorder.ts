@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
+import { copyWith, flatString, newUid } from '../../lib/fixed-shape.js';
 import { redactText } from '../../lib/redact.js';
 import { ObjectStore, type Revision } from '../store/object-store.js';
 
@@ -66,16 +66,16 @@ export class EventRecorder {
       // Re-inserted so that byKey stays in lastTimestamp order, which expire() relies on.
       this.byKey.delete(key);
       this.byKey.set(key, existing.metadata.name);
-      return this.objects.put({ ...existing, count: existing.count + 1, lastTimestamp: now });
+      return this.objects.put(copyWith(existing, { count: existing.count + 1, lastTimestamp: now }));
     }
     // Named as Kubernetes names them: the object, then a unique suffix.
-    const name = `${involved.name}.${this.clock.now().toString(16)}${randomUUID().slice(0, 4)}`;
+    const name = flatString(`${involved.name}.${this.clock.now().toString(16)}${newUid().slice(0, 4)}`);
     this.byKey.set(key, name);
     return this.objects.put({
       apiVersion: 'camlet.dev/v1',
       kind: 'Event',
-      metadata: { name, uid: randomUUID(), creationTimestamp: now },
-      involvedObject: { apiVersion: 'camlet.dev/v1', ...involved },
+      metadata: { name, uid: newUid(), creationTimestamp: now },
+      involvedObject: { apiVersion: 'camlet.dev/v1', kind: involved.kind, name: involved.name, uid: involved.uid },
       type,
       reason,
       message,

@@ -4,7 +4,7 @@ import type { CameraStatus } from '../../crds-like-schemas/generated/camera.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Runtime, WorkerHandle, WorkerLogRecord } from '../../runtimes/runtime.js';
-import type { Heartbeat, LiveSettings, WorkerConfig } from '../../worker/protocol.js';
+import type { Heartbeat, LiveSettings, StreamRole, WorkerConfig } from '../../worker/protocol.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 import type { CameraFigures, Metrics } from '../metrics/metrics.js';
@@ -49,6 +49,15 @@ export function liveSettings(manifest: CameraManifest): LiveSettings {
   return { motion, recording, heartbeatSeconds: health.heartbeatSeconds };
 }
 
+/**
+ * A heartbeat that changes nothing but figures (heartbeat time, frame counts, fps) is written
+ * into the status at most this often, as the kubelet paces node status: with thousands of
+ * cameras, a status write per heartbeat would flood every watcher. Anything that matters (health,
+ * a stream connecting or dropping, its rate first measured) is written at once. /workers/:name
+ * and /metrics are always live.
+ */
+export const STATUS_FIGURES_INTERVAL_MS = 10_000;
+
 /** What /workers/:name shows. */
 export interface WorkerInfo {
   camera: string;
@@ -74,6 +83,7 @@ export class CameraSupervisor {
   private handle: WorkerHandle | undefined;
   private lastHeartbeat: Heartbeat | undefined;
   private lastHeartbeatAt: number | undefined;
+  private lastStatusWriteAt = -Infinity;
   private readonly logger: Logger;
   /** The manifest the worker runs (or will run) with. */
   applied: CameraManifest | undefined;
@@ -226,10 +236,12 @@ export class CameraSupervisor {
   }
 
   private heartbeat(heartbeat: Heartbeat): void {
+    const previous = this.lastHeartbeat;
+    const now = this.deps.clock.now();
     this.lastHeartbeat = heartbeat;
-    this.lastHeartbeatAt = this.deps.clock.now();
+    this.lastHeartbeatAt = now;
     this.actor.send({ type: 'HEARTBEAT', healthy: heartbeat.healthy, detail: heartbeat.detail });
-    this.writeStatus();
+    if (!previous || changesMoreThanFigures(previous, heartbeat) || now - this.lastStatusWriteAt >= STATUS_FIGURES_INTERVAL_MS) this.writeStatus();
   }
 
   private announce(transition: Extract<CameraMachineEmitted, { type: 'transition' }>): void {
@@ -238,7 +250,7 @@ export class CameraSupervisor {
     events.record({ kind: 'Camera', name: this.name }, eventType, reason, message);
     if (from !== phase) {
       if (from) metrics.transition(this.name, from, phase);
-      metrics.setState(this.name, phase);
+      metrics.setState(this.name, phase, from);
     }
     if (reason === 'Restarting') metrics.restart(this.name);
     this.logger[eventType === 'Warning' ? 'warn' : 'info']({ phase, from, reason }, message);
@@ -249,6 +261,7 @@ export class CameraSupervisor {
   private writeStatus(): void {
     const { context } = this.actor.getSnapshot();
     const now = new Date(this.deps.clock.now());
+    this.lastStatusWriteAt = now.getTime();
     const handle = this.handle;
     const heartbeat = handle ? this.lastHeartbeat : undefined;
     const phase = context.phase ?? 'Pending';
@@ -275,35 +288,45 @@ export class CameraSupervisor {
         now,
       );
       // Figures of a previous worker go; the rest (ManifestValid, observedGeneration) stays.
-      const { worker, streams, lastHeartbeatTime, ...rest } = status;
+      // Written out field by field, never spread: see lib/fixed-shape.ts.
       return {
-        ...rest,
         phase,
+        observedGeneration: status.observedGeneration,
+        restarts: context.restarts,
+        lastHeartbeatTime: this.lastHeartbeatAt !== undefined ? new Date(this.lastHeartbeatAt).toISOString() : undefined,
         reason: context.reason,
         message: context.message,
-        restarts: context.restarts,
         conditions,
-        ...(this.lastHeartbeatAt !== undefined ? { lastHeartbeatTime: new Date(this.lastHeartbeatAt).toISOString() } : {}),
-        ...(handle
-          ? { worker: { runtime: this.deps.runtime.name, ...(handle.pid !== undefined ? { pid: handle.pid } : {}), startTime: new Date(handle.startedAt).toISOString() } }
-          : {}),
-        ...(heartbeat
-          ? {
-              streams: Object.fromEntries(
-                Object.entries(heartbeat.streams).map(([role, f]) => [
-                  role,
-                  {
-                    connected: f.connected,
-                    fps: f.fps,
-                    frames: f.frames,
-                    reconnects: f.reconnects,
-                    ...(f.lastFrameAt !== undefined ? { lastFrameTime: new Date(f.lastFrameAt).toISOString() } : {}),
-                  },
-                ]),
-              ),
-            }
-          : {}),
+        streams: heartbeat ? streamFigures(heartbeat) : undefined,
+        worker: handle ? { runtime: this.deps.runtime.name, pid: handle.pid, startTime: new Date(handle.startedAt).toISOString() } : undefined,
       };
     });
   }
 }
+
+/** Health, a stream's connection, or a stream's rate going from unmeasured to measured (or back). */
+function changesMoreThanFigures(before: Heartbeat, after: Heartbeat): boolean {
+  if (before.healthy !== after.healthy) return true;
+  const roles = new Set([...Object.keys(before.streams), ...Object.keys(after.streams)] as StreamRole[]);
+  for (const role of roles) {
+    const was = before.streams[role];
+    const is = after.streams[role];
+    if (!was || !is || was.connected !== is.connected || was.error !== is.error || (was.fps > 0) !== (is.fps > 0)) return true;
+  }
+  return false;
+}
+
+function streamFigures(heartbeat: Heartbeat): CameraStatus['streams'] {
+  const streams: NonNullable<CameraStatus['streams']> = {};
+  for (const [role, f] of Object.entries(heartbeat.streams)) {
+    streams[role] = {
+      connected: f.connected,
+      fps: f.fps,
+      frames: f.frames,
+      reconnects: f.reconnects,
+      lastFrameTime: f.lastFrameAt !== undefined ? new Date(f.lastFrameAt).toISOString() : undefined,
+    };
+  }
+  return streams;
+}
+

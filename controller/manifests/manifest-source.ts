@@ -30,6 +30,10 @@ export class ManifestSource {
   private readonly files = new Map<string, FileState>();
   /** For each name, the files that declare it, owner first. */
   private readonly claims = new Map<string, string[]>();
+  /** Names declared by more than one file, so that counting duplicates never walks every file. */
+  private readonly contested = new Set<string>();
+  /** The sum of every file's rejectedDocuments. */
+  private rejectedDocuments = 0;
 
   constructor(
     private readonly store: CameraStore,
@@ -41,12 +45,14 @@ export class ManifestSource {
   /** A file was added or changed (`text`), or deleted (undefined). */
   fileChanged(file: string, text: string | undefined): void {
     const previous = this.files.get(file);
+    this.rejectedDocuments -= previous?.rejectedDocuments ?? 0;
     if (text === undefined) {
       this.files.delete(file);
       for (const name of previous?.byName.keys() ?? []) this.release(name, file);
       this.logger.info({ file }, 'manifest file removed');
     } else {
       this.read(file, text, previous);
+      this.rejectedDocuments += this.files.get(file)?.rejectedDocuments ?? 0;
     }
     this.onInvalidCount(this.invalidCount());
   }
@@ -76,10 +82,9 @@ export class ManifestSource {
    * owner lets go, whichever way.
    */
   private invalidCount(): number {
-    let count = 0;
-    for (const [file, state] of this.files) {
-      count += state.rejectedDocuments;
-      for (const [name, document] of state.byName) if (document.valid && this.owner(name) !== file) count++;
+    let count = this.rejectedDocuments;
+    for (const name of this.contested) {
+      for (const file of this.claims.get(name)?.slice(1) ?? []) if (this.files.get(file)?.byName.get(name)?.valid) count++;
     }
     return count;
   }
@@ -128,6 +133,7 @@ export class ManifestSource {
       if (!claimants.includes(file)) {
         claimants.push(file);
         this.claims.set(name, claimants);
+        if (claimants.length > 1) this.contested.add(name);
       }
       if (claimants[0] === file) this.apply(name, document);
       else this.reportDuplicate(name, claimants[0] as string, file, document);
@@ -161,6 +167,7 @@ export class ManifestSource {
   private release(name: string, file: string): void {
     const wasOwner = this.owner(name) === file;
     const claimants = (this.claims.get(name) ?? []).filter((f) => f !== file);
+    if (claimants.length < 2) this.contested.delete(name);
     if (claimants.length === 0) {
       this.claims.delete(name);
       this.store.remove(name);

@@ -4,6 +4,12 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../../lib/logger.js';
 import { YAML_LIMITS } from '../yaml/yaml-documents.js';
 
+/** A file's text (undefined: gone), or unreadable (permissions, I/O). */
+type FileRead = { text: string | undefined } | 'unreadable';
+
+/** Files read at once at start-up. */
+const READ_AHEAD = 32;
+
 /** Manifest files: .yaml and .yml, not hidden (editors' swap and backup files are hidden or differently named). */
 export function isManifestFile(path: string): boolean {
   const name = basename(path);
@@ -41,7 +47,7 @@ export class ManifestWatcher {
    * in name order (so that, of two files declaring one camera, the first by name wins).
    */
   async start(): Promise<void> {
-    const initial: string[] = [];
+    const initial = new Set<string>();
     let ready = false;
     const watcher = watch(this.options.folder, {
       depth: 0,
@@ -52,13 +58,42 @@ export class ManifestWatcher {
     const onEvent = (path: string) => {
       if (!isManifestFile(path)) return;
       if (ready) this.schedule(path);
-      else if (!initial.includes(path)) initial.push(path);
+      else initial.add(path);
     };
     watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
     watcher.on('error', (error) => this.options.logger.error({ err: String(error), folder: this.options.folder }, 'watching the manifests folder failed'));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     ready = true;
-    for (const path of initial.sort()) await this.enqueueRead(path);
+    await this.readInitial([...initial].sort());
+  }
+
+  /**
+   * The files present at start, read up to READ_AHEAD at a time (a fleet of thousands of files
+   * would otherwise wait on the disk one file at a time) but handed on strictly in name order.
+   */
+  private async readInitial(paths: string[]): Promise<void> {
+    const started = new Map<number, Promise<FileRead>>();
+    const startRead = (index: number) => {
+      const path = paths[index];
+      if (path !== undefined) started.set(index, this.readLimited(path));
+    };
+    // A change noticed meanwhile reads its file again, queued after the initial read (enqueueRead).
+    const handedOn = paths.map((path) => {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.reads.set(path, promise);
+      return { promise, resolve };
+    });
+    for (let index = 0; index < READ_AHEAD; index++) startRead(index);
+    for (const [index, path] of paths.entries()) {
+      startRead(index + READ_AHEAD);
+      const read = await (started.get(index) ?? this.readLimited(path));
+      started.delete(index);
+      this.handOn(path, read);
+      const { promise, resolve } = handedOn[index] as (typeof handedOn)[number];
+      resolve();
+      if (this.reads.get(path) === promise) this.reads.delete(path);
+    }
   }
 
   async stop(): Promise<void> {
@@ -89,7 +124,10 @@ export class ManifestWatcher {
   }
 
   private async readNow(path: string): Promise<void> {
-    const read = await this.readLimited(path);
+    this.handOn(path, await this.readLimited(path));
+  }
+
+  private handOn(path: string, read: FileRead): void {
     // Unreadable (permissions, I/O): keep what was read last rather than drop its cameras.
     if (read === 'unreadable') return;
     const text = read.text;
@@ -108,7 +146,7 @@ export class ManifestWatcher {
    * The file's text, or undefined if it is gone (or not a file). A file over the size limit is not
    * read whole: its first bytes over the limit are enough for the parser to refuse it.
    */
-  private async readLimited(path: string): Promise<{ text: string | undefined } | 'unreadable'> {
+  private async readLimited(path: string): Promise<FileRead> {
     let handle;
     try {
       handle = await open(path, 'r');

@@ -48,6 +48,11 @@ describe('resolveReferences', () => {
     expect(resolved(resolveReferences('rtsp://admin:100%@10.0.0.5/a', {})).secrets).toEqual(['100%']);
   });
 
+  it('counts credentials passed in the query as secrets', () => {
+    const resolution = resolveReferences('rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=${FOSCAM_PWD}', { FOSCAM_PWD: 'p%40ss' });
+    expect(resolution).toEqual({ ok: true, value: 'rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=p%40ss', secrets: ['p%40ss', 'p@ss'] });
+  });
+
   it('lists each secret once', () => {
     const result = resolved(resolveReferences('rtsp://admin:${PW}@10.0.0.5/${PW}', { PW: 'hunter2' }));
     expect(result.value).toBe('rtsp://admin:hunter2@10.0.0.5/hunter2');

@@ -2,6 +2,8 @@
 // passwords live in the environment (a systemd credential, a Kubernetes Secret) and never in
 // the manifest. Only stream URLs are resolved: nothing else in a Camera is secret.
 
+import { queryCredentials } from '../../lib/redact.js';
+
 const ANY_REFERENCE = /\$\{([^}]*)\}?/g;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -45,6 +47,8 @@ export function resolveReferences(text: string, environment: Environment): Resol
   });
   if (problems.length > 0) return { ok: false, message: problems.join('; ') };
   const password = urlPassword(value);
-  if (password !== undefined) secrets.push(password, decodedOrAsIs(password));
+  for (const credential of [...(password !== undefined ? [password] : []), ...queryCredentials(value)]) {
+    secrets.push(credential, decodedOrAsIs(credential));
+  }
   return { ok: true, value, secrets: [...new Set(secrets.filter((s) => s !== ''))] };
 }

@@ -142,7 +142,13 @@ export class Metrics {
     });
   }
 
-  setState(camera: string, current: (typeof CAMERA_STATES)[number]): void {
+  /** The camera's state is `current`; `previous` (when known) is the only other series to change. */
+  setState(camera: string, current: (typeof CAMERA_STATES)[number], previous?: (typeof CAMERA_STATES)[number]): void {
+    if (previous !== undefined) {
+      this.state.set({ camera, state: previous }, 0);
+      this.state.set({ camera, state: current }, 1);
+      return;
+    }
     for (const state of CAMERA_STATES) this.state.set({ camera, state }, state === current ? 1 : 0);
   }
 

@@ -1,3 +1,4 @@
+import { copyWith } from '../../lib/fixed-shape.js';
 import type { Logger } from '../../lib/logger.js';
 import { CameraSupervisor, type SupervisorDependencies } from '../lifecycle/camera-supervisor.js';
 import type { CameraStore } from '../store/camera-store.js';
@@ -70,7 +71,7 @@ export class Reconciler {
       // its old worker was stopping) is started; a running one is left alone.
       supervisor.run(manifest);
     }
-    this.store.updateStatus(name, (status) => ({ ...status, observedGeneration: desired.generation }));
+    this.store.updateStatus(name, (status) => copyWith(status, { observedGeneration: desired.generation }));
     return {};
   }
 }

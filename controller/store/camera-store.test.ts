@@ -76,7 +76,11 @@ describe('CameraStore', () => {
     store.objects.watch(undefined, (event) => events.push(event));
   });
 
-  const object = (name = 'front-door') => store.objects.get(name);
+  /** The camera as the API serves it: JSON, where a field set to undefined is absent. */
+  const object = (name = 'front-door') => {
+    const stored = store.objects.get(name);
+    return stored && (JSON.parse(JSON.stringify(stored)) as typeof stored);
+  };
   const summary = () => events.splice(0).map((e) => `${e.type} ${e.object.metadata.name} gen=${e.object.metadata.generation} rv=${e.object.metadata.resourceVersion}`);
 
   it('creates a new valid camera at generation 1, Pending, with ManifestValid=True and the defaults applied', () => {

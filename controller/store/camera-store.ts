@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { CameraSpec, CameraStatus } from '../../crds-like-schemas/generated/camera.js';
 import type { Clock } from '../../lib/clock.js';
+import { jsonEqual } from '../../lib/deep-equal.js';
+import { copyWith, newUid } from '../../lib/fixed-shape.js';
 import { redactUrl } from '../../lib/redact.js';
 import type { CameraManifest, ManifestSource } from '../manifests/camera-document.js';
 import { formatSourceError, type SourceError } from '../yaml/source-error.js';
@@ -42,18 +43,19 @@ interface CameraRecord extends DesiredCamera {
   status: CameraStatus;
 }
 
-/** JSON with object keys sorted, so that key order in a YAML file does not count as a change. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
-}
+/** One redacted copy per spec, shared by every version of the camera published with it. */
+const redactedSpecs = new WeakMap<CameraSpec, CameraSpec>();
 
 function redactedSpec(spec: CameraSpec): CameraSpec {
-  const streams = Object.fromEntries(
-    Object.entries(spec.streams).map(([role, stream]) => [role, stream && { ...stream, url: redactUrl(stream.url) }]),
-  ) as CameraSpec['streams'];
-  return { ...spec, streams };
+  let redacted = redactedSpecs.get(spec);
+  if (!redacted) {
+    const streams = Object.fromEntries(
+      Object.entries(spec.streams).map(([role, stream]) => [role, stream && copyWith(stream, { url: redactUrl(stream.url) })]),
+    ) as CameraSpec['streams'];
+    redacted = copyWith(spec, { streams });
+    redactedSpecs.set(spec, redacted);
+  }
+  return redacted;
 }
 
 type SpecListener = (name: string) => void;
@@ -95,11 +97,10 @@ export class CameraStore {
       this.create(manifest.name, { manifest, source: manifest.source, generation: 1 });
       return;
     }
-    const specChanged = !existing.manifest || canonicalJson(existing.manifest.spec) !== canonicalJson(manifest.spec);
+    const specChanged = !existing.manifest || !jsonEqual(existing.manifest.spec, manifest.spec);
     const wasInvalid = existing.manifestErrors !== undefined;
     const metadataChanged =
-      canonicalJson([existing.manifest?.labels, existing.manifest?.annotations, existing.source]) !==
-      canonicalJson([manifest.labels, manifest.annotations, manifest.source]);
+      !jsonEqual([existing.manifest?.labels, existing.manifest?.annotations, existing.source], [manifest.labels, manifest.annotations, manifest.source]);
     if (!specChanged && !wasInvalid && !metadataChanged) return;
     // A camera that never had a valid spec keeps generation 1 for its first one.
     if (specChanged && existing.manifest) existing.generation += 1;
@@ -122,7 +123,7 @@ export class CameraStore {
       this.create(name, { source, manifestErrors: errors, generation: 1 });
       return;
     }
-    if (canonicalJson(existing.manifestErrors) === canonicalJson(errors)) return;
+    if (jsonEqual(existing.manifestErrors, errors)) return;
     existing.manifestErrors = errors;
     existing.source = source;
     existing.status = this.withManifestValid(existing.status, errors);
@@ -141,7 +142,7 @@ export class CameraStore {
     const record = this.records.get(name);
     if (!record) return;
     const status = update(record.status);
-    if (canonicalJson(status) === canonicalJson(record.status)) return;
+    if (jsonEqual(status, record.status)) return;
     record.status = status;
     this.publish(record);
   }
@@ -149,7 +150,7 @@ export class CameraStore {
   private create(name: string, fields: Pick<CameraRecord, 'manifest' | 'manifestErrors' | 'source' | 'generation'>): void {
     const record: CameraRecord = {
       name,
-      uid: randomUUID(),
+      uid: newUid(),
       creationTimestamp: new Date(this.clock.now()).toISOString(),
       ...fields,
       status: {},
@@ -166,8 +167,8 @@ export class CameraStore {
       ? { type: 'ManifestValid', status: 'False' as const, reason: 'InvalidManifest', message: errors.map(formatSourceError).join('; ') }
       : { type: 'ManifestValid', status: 'True' as const, reason: 'Valid', message: 'the manifest passed validation' };
     const conditions = setCondition(status.conditions ?? [], condition, now);
-    if (status.phase === 'Invalid') return { ...status, conditions, reason: condition.reason, message: condition.message };
-    return { ...status, conditions };
+    if (status.phase === 'Invalid') return copyWith(status, { conditions, reason: condition.reason, message: condition.message });
+    return copyWith(status, { conditions });
   }
 
   private publish(record: CameraRecord): void {
@@ -180,10 +181,11 @@ export class CameraStore {
         uid: record.uid,
         generation: record.generation,
         creationTimestamp: record.creationTimestamp,
-        ...(manifest && Object.keys(manifest.labels).length > 0 ? { labels: manifest.labels } : {}),
-        ...(manifest && Object.keys(manifest.annotations).length > 0 ? { annotations: manifest.annotations } : {}),
+        // Undefined, not left out, so that every version has one shape (lib/fixed-shape.ts); JSON omits them.
+        labels: manifest && Object.keys(manifest.labels).length > 0 ? manifest.labels : undefined,
+        annotations: manifest && Object.keys(manifest.annotations).length > 0 ? manifest.annotations : undefined,
       },
-      ...(manifest ? { spec: redactedSpec(manifest.spec) } : {}),
+      spec: manifest ? redactedSpec(manifest.spec) : undefined,
       status: record.status,
     });
   }

@@ -15,6 +15,7 @@ export interface Condition {
 export function setCondition(conditions: readonly Condition[], update: Omit<Condition, 'lastTransitionTime'>, now: Date): Condition[] {
   const existing = conditions.find((c) => c.type === update.type);
   const lastTransitionTime = existing && existing.status === update.status ? existing.lastTransitionTime : now.toISOString();
-  const next: Condition = { ...update, lastTransitionTime };
+  // Written out, not spread: see lib/fixed-shape.ts.
+  const next: Condition = { type: update.type, status: update.status, reason: update.reason, message: update.message, lastTransitionTime };
   return existing ? conditions.map((c) => (c.type === update.type ? next : c)) : [...conditions, next];
 }

@@ -6,6 +6,8 @@
  * again, as client-go's reflector does.
  */
 
+import { copyWith } from '../../lib/fixed-shape.js';
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoredObject {
@@ -43,6 +45,8 @@ type Listener<T> = (event: WatchEvent<T>) => void;
 export class ObjectStore<T extends StoredObject> {
   private readonly objects = new Map<string, T>();
   private readonly history: { revision: number; event: WatchEvent<T> }[] = [];
+  /** Entries of `history` before this index are dropped already; they are spliced off in batches. */
+  private historyOffset = 0;
   private readonly listeners = new Set<Listener<T>>();
   /** Revision of the oldest change still in the history: watches from before it are refused. */
   private historyStart: number;
@@ -62,6 +66,11 @@ export class ObjectStore<T extends StoredObject> {
     return this.objects.size;
   }
 
+  /** Every object, in no particular order. */
+  values(): IterableIterator<T> {
+    return this.objects.values();
+  }
+
   /** Every object, sorted by name, and the revision the list is consistent with. */
   list(): { items: T[]; resourceVersion: string } {
     const items = [...this.objects.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
@@ -71,7 +80,7 @@ export class ObjectStore<T extends StoredObject> {
   /** Stores a new version of an object; it is stamped with the next resourceVersion. */
   put(object: T): T {
     const revision = this.revision.next();
-    const stamped = { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
+    const stamped = copyWith(object, { metadata: copyWith(object.metadata, { resourceVersion: String(revision) }) }) as T;
     const previous = this.objects.get(object.metadata.name);
     this.objects.set(object.metadata.name, stamped);
     this.publish(revision, previous ? { type: 'MODIFIED', object: stamped, previous } : { type: 'ADDED', object: stamped });
@@ -83,7 +92,7 @@ export class ObjectStore<T extends StoredObject> {
     if (!existing) return undefined;
     this.objects.delete(name);
     const revision = this.revision.next();
-    const object = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(revision) } };
+    const object = copyWith(existing, { metadata: copyWith(existing.metadata, { resourceVersion: String(revision) }) }) as T;
     this.publish(revision, { type: 'DELETED', object, previous: existing });
     return object;
   }
@@ -99,7 +108,10 @@ export class ObjectStore<T extends StoredObject> {
       for (const object of this.list().items) listener({ type: 'ADDED', object });
     } else {
       if (resourceVersion < this.historyStart) throw new ResourceVersionTooOld(resourceVersion, this.historyStart);
-      for (const entry of this.history) if (entry.revision > resourceVersion) listener(entry.event);
+      for (let index = this.historyOffset; index < this.history.length; index++) {
+        const entry = this.history[index] as (typeof this.history)[number];
+        if (entry.revision > resourceVersion) listener(entry.event);
+      }
     }
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -107,9 +119,16 @@ export class ObjectStore<T extends StoredObject> {
 
   private publish(revision: number, event: WatchEvent<T>): void {
     this.history.push({ revision, event });
-    if (this.history.length > this.historyLimit) {
-      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
-      this.historyStart = dropped[dropped.length - 1]?.revision ?? this.historyStart;
+    if (this.history.length - this.historyOffset > this.historyLimit) {
+      const dropped = this.history[this.historyOffset] as (typeof this.history)[number];
+      this.historyStart = dropped.revision;
+      this.historyOffset++;
+      // Removing one entry per change would move the whole history at every change, which a
+      // fleet of thousands of cameras notices: dropped entries are spliced off in batches.
+      if (this.historyOffset >= Math.max(1, this.historyLimit / 4)) {
+        this.history.splice(0, this.historyOffset);
+        this.historyOffset = 0;
+      }
     }
     for (const listener of this.listeners) listener(event);
   }

@@ -26,6 +26,9 @@ export class ProcessRuntime implements Runtime {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: environment,
       serialization: 'json',
+      // Its own process group: a Ctrl-C in the controller's terminal reaches the controller only,
+      // which then stops each worker gracefully (the parent-death signal still ties them).
+      detached: true,
     });
     const startedAt = Date.now();
     const log = (record: WorkerLogRecord) => callbacks.onLog(record);
