@@ -93,9 +93,10 @@ describe('a worker on a camera that works', () => {
     expect(worker.heartbeat().ffmpegPids).toEqual([]);
   });
 
-  it('restarts only the sub ffmpeg when motion.width changes', async () => {
-    const { worker } = startWorker(config(camera));
+  it('restarts only the sub ffmpeg when motion.width changes, and never reports the deliberate restart as unhealthy', async () => {
+    const { worker, heartbeats } = startWorker(config(camera));
     await waitUntil(() => worker.heartbeat().healthy, 10_000, 'a healthy worker');
+    const updatedAt = Date.now();
     const before = worker.heartbeat().ffmpegPids;
     expect(before).toHaveLength(2);
     const [mainPid, subPid] = before;
@@ -107,7 +108,10 @@ describe('a worker on a camera that works', () => {
     expect(after[1]).not.toBe(subPid);
     expect(isAlive(subPid ?? 0)).toBe(false);
     expect(isAlive(mainPid ?? 0)).toBe(true);
-    await waitUntil(() => worker.heartbeat().healthy, 10_000, 'the sub stream back');
+    const subFrames = worker.heartbeat().streams.sub?.frames ?? 0;
+    await waitUntil(() => (worker.heartbeat().streams.sub?.frames ?? 0) > subFrames, 10_000, 'frames from the new sub ffmpeg');
+    expect(worker.heartbeat().healthy).toBe(true);
+    expect(heartbeats.filter((h) => h.at >= updatedAt && !h.heartbeat.healthy)).toEqual([]);
     expect(worker.heartbeat().streams.main?.reconnects).toBe(0);
 
     // The same width again: nothing restarts.

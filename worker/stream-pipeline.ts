@@ -55,6 +55,8 @@ export class StreamPipeline {
   private retryTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Within restart(): the connection state is not reported as lost. */
+  private restarting = false;
   private readonly stallMs: number;
   private readonly reconnectInitialMs: number;
   private readonly reconnectMaxMs: number;
@@ -100,8 +102,17 @@ export class StreamPipeline {
 
   /** Restarts ffmpeg now (new arguments), without counting a failure. */
   async restart(graceMs: number): Promise<void> {
-    await this.stop(graceMs);
+    // A deliberate restart (new settings) is not a lost stream: the pipeline stays connected
+    // for its reports, and the stall timer still catches a new ffmpeg that delivers nothing.
+    const wasConnected = this.connected;
+    this.restarting = true;
+    try {
+      await this.stop(graceMs);
+    } finally {
+      this.restarting = false;
+    }
     this.start();
+    if (wasConnected) this.connected = true;
   }
 
   /** Stops ffmpeg: SIGINT (ffmpeg finishes its output cleanly), then SIGKILL after the grace period. */
@@ -217,7 +228,7 @@ export class StreamPipeline {
   }
 
   private setConnected(connected: boolean): void {
-    if (connected === this.connected) return;
+    if (connected === this.connected || (this.restarting && !connected)) return;
     this.connected = connected;
     if (connected) {
       this.lastError = undefined;
