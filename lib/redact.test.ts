@@ -57,6 +57,8 @@ describe('redactUrl', () => {
     expect(redactUrl('rtsps://relay/cam?token=abc.def#x')).toBe('rtsps://relay/cam?token=***#x');
     expect(redactUrl('rtsp://h/live?channel=1&subtype=0')).toBe('rtsp://h/live?channel=1&subtype=0');
     expect(redactUrl('rtsp://h/live?keyframes=1&passive=1')).toBe('rtsp://h/live?keyframes=1&passive=1');
+    // Settings that merely look like credentials stay: their values would blot out unrelated text.
+    expect(redactUrl('rtsp://h/live?key=1&auth=basic')).toBe('rtsp://h/live?key=1&auth=basic');
   });
 
   it('can be applied twice without change', () => {

@@ -9,8 +9,9 @@ const REDACTED = '***';
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/\s]*@/gi;
 
 // Cameras that take credentials in the query (Foscam's `?usr=admin&pwd=…`, tokens of cloud
-// relays): the value of every parameter with a credential's name.
-const CREDENTIAL_PARAMETER = /([?&;](?:password|passwd|pwd|pass|pw|token|access_token|auth|key|apikey|api_key|secret|signature|sig)=)([^&#\s]*)/gi;
+// relays): the value of every parameter with a credential's name. Not `key` or `auth`, whose
+// values (`key=1`) are too often settings, and would be blotted out of every log line as secrets.
+const CREDENTIAL_PARAMETER = /([?&;](?:password|passwd|pwd|pass|token|access_token|apikey|api_key|secret|signature)=)([^&#\s]*)/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(URL_USERINFO, `$1:${REDACTED}@`).replace(CREDENTIAL_PARAMETER, `$1${REDACTED}`);

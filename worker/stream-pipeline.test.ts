@@ -116,6 +116,34 @@ describe('a pipeline on a camera that works', () => {
     expect(main.figures().reconnects).toBe(0);
   });
 
+  it('runs overlapping restarts one after the other, leaving one ffmpeg, and none when stop() comes in between', async () => {
+    const launched: number[] = [];
+    const main = pipeline({
+      args: () => {
+        launched.push(Date.now());
+        return copyStreamArgs({ url: camera.url('main'), transport: 'tcp' });
+      },
+      output: { kind: 'progress' },
+    });
+    main.start();
+    await waitUntil(() => main.isConnected, 10_000, 'the main stream to connect');
+    const first = main.pid;
+    await Promise.all([main.restart(2000), main.restart(2000)]);
+    expect(launched).toHaveLength(3);
+    expect(isAlive(first ?? 0)).toBe(false);
+    expect(main.counts.healthChanges).toBe(1); // connected once; the restarts are no loss
+    const current = main.pid;
+    expect(current !== undefined && isAlive(current)).toBe(true);
+
+    const restarting = main.restart(2000);
+    await main.stop(2000);
+    await restarting;
+    expect(main.pid).toBeUndefined();
+    expect(isAlive(current ?? 0)).toBe(false);
+    expect(main.isConnected).toBe(false);
+    expect(launched).toHaveLength(3); // the restart that stop() overtook started nothing
+  });
+
   it('restarts a stalled ffmpeg: a camera that stops sending without closing', async () => {
     const frozen = await startRtspCamera({ main: '160x120@5', sub: '160x120@5' });
     const main = pipeline({
@@ -171,7 +199,7 @@ describe('a pipeline on a port where nothing listens', () => {
 });
 
 describe('probing', () => {
-  it('alternates fast and thorough probing while nothing is delivered, and probes fast again after a run that delivered', async () => {
+  it('alternates fast and thorough probing while nothing is delivered, and keeps the probing that delivered', async () => {
     const port = await freePort();
     const probes: Probe[] = [];
     const main = pipeline({
@@ -192,7 +220,7 @@ describe('probing', () => {
     await camera.stop();
     const attemptsBeforeDrop = probes.length;
     await waitUntil(() => probes.length > attemptsBeforeDrop, 15_000, 'a reconnection attempt');
-    expect(probes[attemptsBeforeDrop]).toBe('fast');
+    expect(probes[attemptsBeforeDrop]).toBe(probes[attemptsBeforeDrop - 1]);
   });
 });
 

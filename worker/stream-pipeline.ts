@@ -55,8 +55,10 @@ export class StreamPipeline {
   private retryTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
   private stopping = false;
-  /** Within restart(): the connection state is not reported as lost. */
-  private restarting = false;
+  /** False while a restart stops ffmpeg: the connection is not reported as lost. */
+  private reportDisconnected = true;
+  private stopsRequested = 0;
+  private restarts: Promise<void> = Promise.resolve();
   private readonly stallMs: number;
   private readonly reconnectInitialMs: number;
   private readonly reconnectMaxMs: number;
@@ -100,29 +102,40 @@ export class StreamPipeline {
     this.launch();
   }
 
-  /** Restarts ffmpeg now (new arguments), without counting a failure. */
-  async restart(graceMs: number): Promise<void> {
-    // A deliberate restart (new settings) is not a lost stream: the pipeline stays connected
-    // for its reports, and the stall timer still catches a new ffmpeg that delivers nothing.
-    const wasConnected = this.connected;
-    this.restarting = true;
-    try {
-      await this.stop(graceMs);
-    } finally {
-      this.restarting = false;
-    }
-    this.start();
-    if (wasConnected) this.connected = true;
+  /**
+   * Restarts ffmpeg now (new arguments), without counting a failure. Restarts run one after the
+   * other, and one overtaken by stop() does not start ffmpeg again.
+   */
+  restart(graceMs: number): Promise<void> {
+    const stopsBefore = this.stopsRequested;
+    this.restarts = this.restarts.then(async () => {
+      if (this.stopsRequested !== stopsBefore) return;
+      // A deliberate restart (new settings) is not a lost stream: the pipeline stays connected
+      // for its reports, and the stall timer still catches a new ffmpeg that delivers nothing.
+      await this.halt(graceMs, { reportDisconnected: false });
+      if (this.stopsRequested !== stopsBefore) return;
+      // The new ffmpeg's start-up burst is measured afresh (see FpsMeter).
+      this.meter.reset();
+      this.start();
+    });
+    return this.restarts;
   }
 
   /** Stops ffmpeg: SIGINT (ffmpeg finishes its output cleanly), then SIGKILL after the grace period. */
   async stop(graceMs: number): Promise<void> {
+    this.stopsRequested++;
+    await this.halt(graceMs, { reportDisconnected: true });
+  }
+
+  private async halt(graceMs: number, { reportDisconnected }: { reportDisconnected: boolean }): Promise<void> {
     this.stopping = true;
+    this.reportDisconnected = reportDisconnected;
     clearTimeout(this.retryTimer);
     clearTimeout(this.stallTimer);
     const child = this.child;
     if (child) await stopGracefully(child, graceMs, 'SIGINT');
-    this.setConnected(false);
+    this.reportDisconnected = true;
+    if (reportDisconnected) this.setConnected(false);
   }
 
   private launch(): void {
@@ -185,9 +198,10 @@ export class StreamPipeline {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
       const delivered = framesThisRun > 0;
-      // Fast probing again after a run that delivered; otherwise alternate, so that a camera whose
-      // SDP lacks the codec parameters still connects, and one that was down connects fast.
-      if (!this.stopping) this.probe = delivered || this.probe === 'thorough' ? 'fast' : 'thorough';
+      // After a run that delivered nothing, the other way of probing: so a camera whose SDP lacks
+      // the codec parameters still connects (and keeps the thorough probing that worked for it),
+      // and a camera that was only down connects fast again.
+      if (!this.stopping && !delivered) this.probe = this.probe === 'fast' ? 'thorough' : 'fast';
       // Before setConnected(false): the report it triggers carries the error. A run that delivered
       // and is no longer connected was stopped for a stall, whose error is kept.
       if (!this.stopping && (!this.lastError || (delivered && this.connected))) {
@@ -228,7 +242,7 @@ export class StreamPipeline {
   }
 
   private setConnected(connected: boolean): void {
-    if (connected === this.connected || (this.restarting && !connected)) return;
+    if (connected === this.connected || (!connected && !this.reportDisconnected)) return;
     this.connected = connected;
     if (connected) {
       this.lastError = undefined;

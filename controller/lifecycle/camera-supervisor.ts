@@ -130,6 +130,8 @@ export class CameraSupervisor {
     this.actor.send({ type: 'POLICY', policy: lifecyclePolicy(manifest) });
     this.handle?.update(liveSettings(manifest));
     this.deps.events.record({ kind: 'Camera', name: this.name }, 'Normal', 'Updated', `applied without restart: ${what}`);
+    // Conditions that follow the spec (Recording with recording.mode) change now, not at the next paced write.
+    this.writeStatus();
   }
 
   stop(): void {

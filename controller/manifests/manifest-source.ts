@@ -45,14 +45,17 @@ export class ManifestSource {
   /** A file was added or changed (`text`), or deleted (undefined). */
   fileChanged(file: string, text: string | undefined): void {
     const previous = this.files.get(file);
-    this.rejectedDocuments -= previous?.rejectedDocuments ?? 0;
-    if (text === undefined) {
-      this.files.delete(file);
-      for (const name of previous?.byName.keys() ?? []) this.release(name, file);
-      this.logger.info({ file }, 'manifest file removed');
-    } else {
-      this.read(file, text, previous);
-      this.rejectedDocuments += this.files.get(file)?.rejectedDocuments ?? 0;
+    try {
+      if (text === undefined) {
+        this.files.delete(file);
+        for (const name of previous?.byName.keys() ?? []) this.release(name, file);
+        this.logger.info({ file }, 'manifest file removed');
+      } else {
+        this.read(file, text, previous);
+      }
+    } finally {
+      // Whatever happened, the sum follows what `files` holds now.
+      this.rejectedDocuments += (this.files.get(file)?.rejectedDocuments ?? 0) - (previous?.rejectedDocuments ?? 0);
     }
     this.onInvalidCount(this.invalidCount());
   }

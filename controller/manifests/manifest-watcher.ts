@@ -85,14 +85,21 @@ export class ManifestWatcher {
       return { promise, resolve };
     });
     for (let index = 0; index < READ_AHEAD; index++) startRead(index);
-    for (const [index, path] of paths.entries()) {
-      startRead(index + READ_AHEAD);
-      const read = await (started.get(index) ?? this.readLimited(path));
-      started.delete(index);
-      this.handOn(path, read);
-      const { promise, resolve } = handedOn[index] as (typeof handedOn)[number];
-      resolve();
-      if (this.reads.get(path) === promise) this.reads.delete(path);
+    try {
+      for (const [index, path] of paths.entries()) {
+        startRead(index + READ_AHEAD);
+        const read = await (started.get(index) as Promise<FileRead>);
+        started.delete(index);
+        this.handOn(path, read);
+        handedOn[index]?.resolve();
+      }
+    } finally {
+      // Never leave a file's later reads waiting on an initial read that did not happen.
+      for (const [index, path] of paths.entries()) {
+        const { promise, resolve } = handedOn[index] as (typeof handedOn)[number];
+        resolve();
+        if (this.reads.get(path) === promise) this.reads.delete(path);
+      }
     }
   }
 

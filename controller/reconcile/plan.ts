@@ -1,8 +1,9 @@
+import { jsonEqual } from '../../lib/deep-equal.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 
 export type Change = { action: 'none' } | { action: 'update'; what: string } | { action: 'restart'; reason: string };
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = jsonEqual;
 
 /**
  * What it takes to go from the manifest a worker runs with to a new one. New stream addresses
