@@ -91,6 +91,15 @@ function messageSchema(type: string, properties: Record<string, OpenApiSchema>):
   };
 }
 
+/**
+ * Each side compiles only the validators of what it receives, and only when a message of that
+ * type first arrives: compiling costs a worker's start-up, which a restart waits on.
+ */
+function compiledOnFirstUse(schema: OpenApiSchema): Validate {
+  let validate: Validate | undefined;
+  return (value) => (validate ??= createValidator(schema))(value);
+}
+
 function buildValidators(): { controller: Record<string, Validate>; worker: Record<string, Validate> } {
   const spec = loadCrd('camera.yaml').schema.properties?.spec?.properties;
   const stream = spec?.streams?.properties?.main;
@@ -111,7 +120,7 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
   };
   return {
     controller: {
-      configure: createValidator(
+      configure: compiledOnFirstUse(
         messageSchema('configure', {
           config: {
             type: 'object',
@@ -128,10 +137,10 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           },
         }),
       ),
-      update: createValidator(messageSchema('update', { settings: { type: 'object', required: Object.keys(liveSettings), properties: liveSettings } })),
+      update: compiledOnFirstUse(messageSchema('update', { settings: { type: 'object', required: Object.keys(liveSettings), properties: liveSettings } })),
     },
     worker: {
-      heartbeat: createValidator(
+      heartbeat: compiledOnFirstUse(
         messageSchema('heartbeat', {
           time: count,
           healthy: { type: 'boolean' },
@@ -140,7 +149,7 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           ffmpegPids: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 1 } },
         }),
       ),
-      event: createValidator(
+      event: compiledOnFirstUse(
         messageSchema('event', {
           eventType: { type: 'string', enum: ['Normal', 'Warning'] },
           reason: text(128),
