@@ -14,7 +14,7 @@ import { Metrics, type CameraFigures } from './metrics/metrics.js';
 import { ReconcileLoop } from './reconcile/reconcile-loop.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { WorkQueue } from './reconcile/work-queue.js';
-import { CameraStore } from './store/camera-store.js';
+import { CameraStore, type CameraObject } from './store/camera-store.js';
 import { Revision } from './store/object-store.js';
 import { controllerVersion } from './version.js';
 
@@ -90,11 +90,12 @@ export class Controller {
       onFile: (path, text) => source.fileChanged(shown(path), text),
     });
 
-    const cameraSummary = (sorted: boolean) =>
-      (sorted ? store.objects.list().items : [...store.objects.values()]).map((camera) => ({
+    const isReady = (camera: CameraObject) => camera.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    const cameraSummary = () =>
+      store.objects.list().items.map((camera) => ({
         name: camera.metadata.name,
         phase: camera.status.phase,
-        ready: camera.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+        ready: isReady(camera),
         restarts: camera.status.restarts ?? 0,
         ...(camera.status.lastHeartbeatTime ? { lastHeartbeatTime: camera.status.lastHeartbeatTime } : {}),
       }));
@@ -105,18 +106,20 @@ export class Controller {
         metrics: metrics.registry,
         ready: () => loop.firstPassDone,
         health: () => {
-          // Unsorted: health checks come often, and a fleet can be large.
-          const cameras = cameraSummary(false);
-          // A camera stopped on purpose (enabled: false) is not a problem.
-          const notReady = cameras
-            .filter((c) => !c.ready && c.phase !== 'Stopped')
-            .map((c) => c.name)
-            .sort();
+          // Counted in one pass, unsorted and without copies: health checks come often, and a
+          // fleet can be large. A camera stopped on purpose (enabled: false) is not a problem.
+          let total = 0;
+          const notReady: string[] = [];
+          for (const camera of store.objects.values()) {
+            total++;
+            if (!isReady(camera) && camera.status.phase !== 'Stopped') notReady.push(camera.metadata.name);
+          }
+          notReady.sort();
           return {
             status: !loop.firstPassDone ? 'starting' : notReady.length > 0 ? 'degraded' : 'ok',
             version: controllerVersion,
             uptimeSeconds: Math.round((clock.now() - startTime) / 1000),
-            cameras: { total: cameras.length, ready: cameras.length - notReady.length, notReady: notReady.length, notReadyNames: notReady.slice(0, 20) },
+            cameras: { total, ready: total - notReady.length, notReady: notReady.length, notReadyNames: notReady.slice(0, 20) },
           };
         },
         status: () => ({
@@ -128,7 +131,7 @@ export class Controller {
           config: { listen: config.listen, manifests: config.manifests, storage: config.storage, logLevel: config.logLevel, resyncSeconds: config.resyncSeconds },
           runtime: runtime.name,
           queueDepth: queue.depth,
-          cameras: cameraSummary(true),
+          cameras: cameraSummary(),
           manifests: source.report(),
         }),
         worker: (name) => reconciler.supervisor(name)?.info(clock.now()),
