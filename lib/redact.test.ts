@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryCredentials, redactText, redactUrl } from './redact.js';
+import { queryCredentials, redactText, redactUrl, urlPassword } from './redact.js';
 
 describe('redactUrl', () => {
   it('replaces the password and keeps the user, host, port and path', () => {
@@ -100,5 +100,22 @@ describe('queryCredentials', () => {
     expect(queryCredentials('rtsp://10.0.0.5:88/videoMain?usr=admin&pwd=hunter2&token=t0k')).toEqual(['hunter2', 't0k']);
     expect(queryCredentials('rtsp://h/live?channel=1&pwd=')).toEqual([]);
     expect(queryCredentials('rtsp://admin:x@h/live')).toEqual([]);
+  });
+});
+
+describe('urlPassword', () => {
+  it('finds the password of a URL', () => {
+    expect(urlPassword('rtsp://admin:hunter2@10.0.0.5:554/stream1')).toBe('hunter2');
+    expect(urlPassword('rtsps://admin:p@ss:w@rd@10.0.0.5/a')).toBe('p@ss:w@rd');
+    expect(urlPassword('rtsp://:only@10.0.0.5')).toBe('only');
+    expect(urlPassword('RTSP://admin:pw@host/a')).toBe('pw');
+  });
+
+  it('finds none where there is none', () => {
+    expect(urlPassword('rtsp://10.0.0.5:554/stream1')).toBeUndefined();
+    expect(urlPassword('rtsp://admin@10.0.0.5/a')).toBeUndefined();
+    expect(urlPassword('rtsp://admin:@10.0.0.5/a')).toBeUndefined();
+    expect(urlPassword('rtsp://10.0.0.5:554/a@b')).toBeUndefined();
+    expect(urlPassword('see rtsp://admin:pw@host/a')).toBeUndefined(); // a URL, not text holding one
   });
 });

@@ -17,6 +17,12 @@ export function redactUrl(url: string): string {
   return url.replace(URL_USERINFO, `$1:${REDACTED}@`).replace(CREDENTIAL_PARAMETER, `$1${REDACTED}`);
 }
 
+/** The password part of a URL's user information, if any: what redactUrl hides there. */
+export function urlPassword(url: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^/\s]*)@/i.exec(url);
+  return match?.[1] || undefined;
+}
+
 /** The values of the credential parameters in a URL's query (`pwd=…`, `token=…`), as written. */
 export function queryCredentials(url: string): string[] {
   return [...url.matchAll(CREDENTIAL_PARAMETER)].map((match) => match[2] ?? '').filter((value) => value !== '');

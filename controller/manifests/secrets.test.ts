@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveReferences, urlPassword, type Resolution } from './secrets.js';
+import { resolveReferences, type Resolution } from './secrets.js';
 
 function resolved(resolution: Resolution): { value: string; secrets: string[] } {
   if (!resolution.ok) throw new Error(`expected a resolution, got: ${resolution.message}`);
@@ -10,23 +10,6 @@ function problem(resolution: Resolution): string {
   if (resolution.ok) throw new Error(`expected a problem, got ${resolution.value}`);
   return resolution.message;
 }
-
-describe('urlPassword', () => {
-  it('finds the password of a URL', () => {
-    expect(urlPassword('rtsp://admin:hunter2@10.0.0.5:554/stream1')).toBe('hunter2');
-    expect(urlPassword('rtsps://admin:p@ss:w@rd@10.0.0.5/a')).toBe('p@ss:w@rd');
-    expect(urlPassword('rtsp://:only@10.0.0.5')).toBe('only');
-    expect(urlPassword('RTSP://admin:pw@host/a')).toBe('pw');
-  });
-
-  it('finds none where there is none', () => {
-    expect(urlPassword('rtsp://10.0.0.5:554/stream1')).toBeUndefined();
-    expect(urlPassword('rtsp://admin@10.0.0.5/a')).toBeUndefined();
-    expect(urlPassword('rtsp://admin:@10.0.0.5/a')).toBeUndefined();
-    expect(urlPassword('rtsp://10.0.0.5:554/a@b')).toBeUndefined();
-    expect(urlPassword('see rtsp://admin:pw@host/a')).toBeUndefined(); // a URL, not text holding one
-  });
-});
 
 describe('resolveReferences', () => {
   it('leaves text without references as it is', () => {

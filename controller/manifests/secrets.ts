@@ -2,7 +2,7 @@
 // passwords live in the environment (a systemd credential, a Kubernetes Secret) and never in
 // the manifest. Only stream URLs are resolved: nothing else in a Camera is secret.
 
-import { queryCredentials } from '../../lib/redact.js';
+import { queryCredentials, urlPassword } from '../../lib/redact.js';
 
 const ANY_REFERENCE = /\$\{([^}]*)\}?/g;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -11,11 +11,6 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 export type Resolution = { ok: true; value: string; secrets: string[] } | { ok: false; message: string };
 
-/** The password part of a URL's user information, if any. */
-export function urlPassword(url: string): string | undefined {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^/\s]*)@/i.exec(url);
-  return match?.[1] || undefined;
-}
 
 function decodedOrAsIs(text: string): string {
   try {
