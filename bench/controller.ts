@@ -6,7 +6,8 @@
 // 3. A worker killed with SIGKILL → Running again after the first backoff (p95 of 20 kills).
 // 4. CPU and memory of one camera's worker (node + its two ffmpeg) against the two ffmpeg alone.
 import { spawn, spawnSync } from 'node:child_process';
-import { unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTiedToParent, stopGracefully } from '../lib/child-process.js';
 import { projectPath } from '../lib/project-root.js';
@@ -30,14 +31,36 @@ const percentile = (values: number[], p: number) => {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
-function fleetSteadyState(): void {
-  const child = spawnSync(process.execPath, [projectPath('dist', 'bench', 'fleet-steady-state.js'), String(FLEET)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const result = child.stdout.trim().split('\n').pop();
-  if (child.status !== 0 || !result) throw new Error(`fleet benchmark failed:\n${child.stderr}`);
-  const figures = JSON.parse(result) as { cameras: number; running: number; loadSeconds: number; steadySeconds: number; peakRssBytes: number };
-  line(`1. ${figures.cameras} manifests to steady state (FAKE no-op runtime, no processes)`);
-  line(`   all ${figures.running} Running after ${figures.steadySeconds.toFixed(2)} s (manifests loaded at ${figures.loadSeconds.toFixed(2)} s); goal <= 10 s`);
-  line(`   peak RSS ${(figures.peakRssBytes / 2 ** 20).toFixed(0)} MiB; goal <= 300 MB`);
+/** The fleet's manifest files, one camera each, written here so that the measured process only runs the controller. */
+async function writeFleetManifests(folder: string): Promise<void> {
+  await mkdir(folder);
+  for (let i = 0; i < FLEET; i++) {
+    const name = `cam-${String(i).padStart(5, '0')}`;
+    const host = `10.1.${(i >> 8) & 255}.${i & 255}`;
+    await writeFile(
+      join(folder, `${name}.yaml`),
+      `apiVersion: camlet.dev/v1\nkind: Camera\nmetadata:\n  name: ${name}\n  labels: { site: s${i % 50} }\nspec:\n  streams:\n    main: { url: "rtsp://${host}:554/main" }\n    sub: { url: "rtsp://${host}:554/sub" }\n`,
+    );
+  }
+}
+
+async function fleetSteadyState(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'camlet-bench-fleet-'));
+  try {
+    await writeFleetManifests(join(root, 'manifests'));
+    const child = spawnSync(process.execPath, [projectPath('dist', 'bench', 'fleet-steady-state.js'), join(root, 'manifests'), join(root, 'data')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const result = child.stdout.trim().split('\n').pop();
+    if (child.status !== 0 || !result) throw new Error(`fleet benchmark failed:\n${child.stderr}`);
+    const figures = JSON.parse(result) as { cameras: number; running: number; loadSeconds: number; steadySeconds: number; peakRssBytes: number };
+    line(`1. ${figures.cameras} manifests to steady state (FAKE no-op runtime, no processes)`);
+    line(`   all ${figures.running} Running after ${figures.steadySeconds.toFixed(2)} s (manifests loaded at ${figures.loadSeconds.toFixed(2)} s); goal <= 10 s`);
+    line(`   peak RSS ${(figures.peakRssBytes / 1e6).toFixed(0)} MB (${(figures.peakRssBytes / 2 ** 20).toFixed(0)} MiB); goal <= 300 MB`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 /** The floor for starting a worker: ffmpeg alone, opened as the worker opens it, until its first frame. */
@@ -114,7 +137,7 @@ async function usageOfFfmpegAlone(main: WorkerStream, sub: WorkerStream): Promis
 line(`camlet controller benchmark — ${new Date().toISOString()}`);
 line(`machine: ${describeMachine()}`);
 line('');
-fleetSteadyState();
+await fleetSteadyState();
 
 const rtsp = await startRtspCamera({ main: '640x360@15', sub: '320x180@10' });
 const main = { url: rtsp.url('main'), transport: 'tcp' as const };

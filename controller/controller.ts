@@ -16,6 +16,7 @@ import { Reconciler } from './reconcile/reconciler.js';
 import { WorkQueue } from './reconcile/work-queue.js';
 import { CameraStore, type CameraObject } from './store/camera-store.js';
 import { Revision } from './store/object-store.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { controllerVersion } from './version.js';
 
 export interface ControllerOptions {
@@ -42,6 +43,7 @@ export class Controller {
   ) {}
 
   static async start(options: ControllerOptions): Promise<Controller> {
+    limitHeapGrowth();
     const { config } = options;
     const clock = options.clock ?? systemClock;
     const destination = pino.destination({ dest: 1, sync: true });
@@ -54,10 +56,17 @@ export class Controller {
     const store = new CameraStore(revision, clock);
     const events = new EventRecorder(revision, clock, 'camlet-controller');
     const queue = new WorkQueue(clock);
-    // Read at scrape time, when the reconciler below exists.
+    // Read at scrape time, when the reconciler below exists; once per scrape, not once per metric.
+    let scrapeFigures: CameraFigures[] | undefined;
     const metrics: Metrics = new Metrics(
       controllerVersion,
-      (): CameraFigures[] => [...reconciler.all()].map((supervisor) => supervisor.figures(clock.now())),
+      (): CameraFigures[] => {
+        if (!scrapeFigures) {
+          scrapeFigures = [...reconciler.all()].map((supervisor) => supervisor.figures(clock.now()));
+          setImmediate(() => (scrapeFigures = undefined));
+        }
+        return scrapeFigures;
+      },
       () => queue.depth,
     );
     const runtime = options.runtime ?? new ProcessRuntime();

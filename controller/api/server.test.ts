@@ -644,8 +644,8 @@ describe('watch', () => {
 
   it('answers 410 Expired once the history no longer reaches back to the resourceVersion', async () => {
     const { metadata } = (await request(camerasPath)).json<{ metadata: { resourceVersion: string } }>();
-    // CameraStore keeps the last 10 000 changes; a flapping camera makes more.
-    for (let restarts = 1; restarts <= 10_001; restarts++) setRestarts('garage', restarts);
+    // CameraStore keeps the last 1 000 changes; a flapping camera makes more.
+    for (let restarts = 1; restarts <= 1_001; restarts++) setRestarts('garage', restarts);
     const reply = await request(`${camerasPath}${query({ watch: 'true', resourceVersion: metadata.resourceVersion })}`);
     expect(reply.status).toBe(410);
     const expired = reply.json<StatusObject>();

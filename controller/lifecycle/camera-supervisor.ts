@@ -154,6 +154,7 @@ export class CameraSupervisor {
     const usage = this.handle?.usage(this.lastHeartbeat?.ffmpegPids ?? []);
     return {
       camera: this.name,
+      phase: this.phase,
       ...(this.handle && this.lastHeartbeatAt !== undefined ? { heartbeatAgeSeconds: (now - this.lastHeartbeatAt) / 1000 } : {}),
       streams,
       ...(usage ? { usage } : {}),
@@ -250,10 +251,7 @@ export class CameraSupervisor {
     const { from, phase, eventType, reason, message } = transition;
     const { events, metrics, store } = this.deps;
     events.record({ kind: 'Camera', name: this.name }, eventType, reason, message);
-    if (from !== phase) {
-      if (from) metrics.transition(this.name, from, phase);
-      metrics.setState(this.name, phase, from);
-    }
+    if (from && from !== phase) metrics.transition(this.name, from, phase);
     if (reason === 'Restarting') metrics.restart(this.name);
     this.logger[eventType === 'Warning' ? 'warn' : 'info']({ phase, from, reason }, message);
     // A deleted camera is no longer in the store; its last moments are still logged and recorded.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -11,7 +11,7 @@ import { readManifestFile } from './camera-document.js';
 import { isManifestFile, ManifestWatcher } from './manifest-watcher.js';
 
 const DEBOUNCE_MS = 50;
-/** Long enough for an event that was going to come (chokidar's atomic-save wait is 100 ms, then the debounce). */
+/** Long enough for an event that was going to come, and its debounce. */
 const QUIET_MS = 300;
 
 interface Call {
@@ -166,5 +166,56 @@ describe('ManifestWatcher', () => {
         `${name}:1:1: file is over the ${YAML_LIMITS.maxFileBytes}-byte limit for a manifest file: split it into several files`,
       ]);
     }
+  });
+
+  it('reads the files again when a ConfigMap mount swaps its ..data link (files are links through it)', async () => {
+    // The kubelet's layout: a timestamped folder, ..data pointing at it, each file a link via ..data.
+    await mkdir(path('..2026_01'));
+    await writeFile(path('..2026_01/door.yaml'), 'v: 1\n');
+    await symlink('..2026_01', path('..data'));
+    await symlink('..data/door.yaml', path('door.yaml'));
+    await start();
+    expect(calls).toEqual([{ file: 'door.yaml', text: 'v: 1\n' }]);
+    // An update: a new timestamped folder, a temporary link renamed over ..data, the old folder removed.
+    await mkdir(path('..2026_02'));
+    await writeFile(path('..2026_02/door.yaml'), 'v: 2\n');
+    await symlink('..2026_02', path('..data_tmp'));
+    await rename(path('..data_tmp'), path('..data'));
+    await rm(path('..2026_01'), { recursive: true });
+    await waitFor(() => calls.length === 2, 'the swapped content');
+    expect(calls.at(-1)).toEqual({ file: 'door.yaml', text: 'v: 2\n' });
+  });
+
+  it('counts the files of a removed folder as deleted, and watches the folder again when it is back', async () => {
+    await writeFile(path('door.yaml'), 'v: 1\n');
+    await writeFile(path('yard.yaml'), 'v: 1\n');
+    await start();
+    await rm(folder, { recursive: true });
+    await waitFor(() => calls.length === 4, 'both deletions');
+    expect(calls.slice(2).sort((a, b) => a.file.localeCompare(b.file))).toEqual([
+      { file: 'door.yaml', text: undefined },
+      { file: 'yard.yaml', text: undefined },
+    ]);
+    await mkdir(folder);
+    await writeFile(path('door.yaml'), 'v: 2\n');
+    await waitFor(() => calls.length === 5, 'the file in the folder made again', 5000);
+    expect(calls.at(-1)).toEqual({ file: 'door.yaml', text: 'v: 2\n' });
+    // Watched again, not just listed once: a later change is seen too.
+    await writeFile(path('door.yaml'), 'v: 3\n');
+    await waitFor(() => calls.length === 6, 'a later change');
+    expect(calls.at(-1)).toEqual({ file: 'door.yaml', text: 'v: 3\n' });
+  });
+
+  it('watches a folder replaced by another of the same name', async () => {
+    await writeFile(path('door.yaml'), 'v: 1\n');
+    await start();
+    const staging = `${folder}.new`;
+    await mkdir(staging);
+    await writeFile(join(staging, 'door.yaml'), 'v: 2\n');
+    await rm(folder, { recursive: true });
+    await rename(staging, folder);
+    await waitFor(() => calls.at(-1)?.text === 'v: 2\n', 'the new folder read', 5000);
+    await writeFile(path('yard.yaml'), 'v: 1\n');
+    await waitFor(() => callsFor('yard.yaml').length === 1, 'a file added to the new folder');
   });
 });

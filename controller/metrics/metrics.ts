@@ -1,8 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricValue } from 'prom-client';
+import { readAtScrape } from './scrape-time.js';
 
 /** What the metrics read from the running cameras at each scrape. */
 export interface CameraFigures {
   camera: string;
+  phase: (typeof CAMERA_STATES)[number];
   /** Seconds since the last heartbeat, while a worker runs. */
   heartbeatAgeSeconds?: number;
   streams: { stream: string; fps: number; connected: boolean; reconnects: number }[];
@@ -18,7 +20,6 @@ export const CAMERA_STATES = ['Pending', 'Starting', 'Running', 'Unhealthy', 'Cr
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly state: Gauge<'camera' | 'state'>;
   private readonly transitions: Counter<'camera' | 'from' | 'to'>;
   private readonly restarts: Counter<'camera'>;
   private readonly reconciles: Counter<'result'>;
@@ -37,12 +38,6 @@ export class Metrics {
       { version, node: process.version },
       1,
     );
-    this.state = new Gauge({
-      name: 'camlet_camera_state',
-      help: 'Lifecycle phase of each camera: 1 for the phase it is in, 0 for the others.',
-      labelNames: ['camera', 'state'],
-      registers,
-    });
     this.transitions = new Counter({
       name: 'camlet_camera_transitions_total',
       help: 'Lifecycle transitions of each camera, by the phase left and the phase entered.',
@@ -55,66 +50,70 @@ export class Metrics {
       labelNames: ['camera'],
       registers,
     });
-    new Gauge({
-      name: 'camlet_camera_heartbeat_age_seconds',
-      help: "Seconds since the camera's worker last reported; absent while no worker runs.",
-      labelNames: ['camera'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) if (f.heartbeatAgeSeconds !== undefined) this.set({ camera: f.camera }, f.heartbeatAgeSeconds);
-      },
-    });
-    new Gauge({
-      name: 'camlet_camera_stream_fps',
-      help: 'Frames per second received on each stream of each camera, over the last few seconds.',
-      labelNames: ['camera', 'stream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) for (const s of f.streams) this.set({ camera: f.camera, stream: s.stream }, s.fps);
-      },
-    });
-    new Gauge({
-      name: 'camlet_camera_stream_up',
-      help: 'Whether each stream of each camera delivers frames (1) or not (0).',
-      labelNames: ['camera', 'stream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) for (const s of f.streams) this.set({ camera: f.camera, stream: s.stream }, s.connected ? 1 : 0);
-      },
-    });
-    new Counter({
-      name: 'camlet_camera_stream_reconnects_total',
-      help: 'Reconnections of each stream by the current worker of each camera (starts from 0 when the worker restarts).',
-      labelNames: ['camera', 'stream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) for (const s of f.streams) this.inc({ camera: f.camera, stream: s.stream }, s.reconnects);
-      },
-    });
-    new Counter({
-      name: 'camlet_worker_cpu_seconds_total',
-      help: "CPU time used by each camera's worker and its ffmpeg processes (starts from 0 when the worker restarts).",
-      labelNames: ['camera'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) if (f.usage) this.inc({ camera: f.camera }, f.usage.cpuSeconds);
-      },
-    });
-    new Gauge({
-      name: 'camlet_worker_resident_memory_bytes',
-      help: "Resident memory of each camera's worker and its ffmpeg processes.",
-      labelNames: ['camera'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of figures()) if (f.usage) this.set({ camera: f.camera }, f.usage.residentBytes);
-      },
-    });
+    const perCamera = <T extends string>(values: (figures: CameraFigures) => MetricValue<T>[]) => () => [...figures()].flatMap(values);
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_camera_state',
+        help: 'Lifecycle phase of each camera: 1 for the phase it is in, 0 for the others.',
+        labelNames: ['camera', 'state'],
+        registers,
+      }),
+      perCamera((f) => CAMERA_STATES.map((state) => ({ labels: { camera: f.camera, state }, value: state === f.phase ? 1 : 0 }))),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_camera_heartbeat_age_seconds',
+        help: "Seconds since the camera's worker last reported; absent while no worker runs.",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.heartbeatAgeSeconds === undefined ? [] : [{ labels: { camera: f.camera }, value: f.heartbeatAgeSeconds }])),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_camera_stream_fps',
+        help: 'Frames per second received on each stream of each camera, over the last few seconds.',
+        labelNames: ['camera', 'stream'],
+        registers,
+      }),
+      perCamera((f) => f.streams.map((s) => ({ labels: { camera: f.camera, stream: s.stream }, value: s.fps }))),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_camera_stream_up',
+        help: 'Whether each stream of each camera delivers frames (1) or not (0).',
+        labelNames: ['camera', 'stream'],
+        registers,
+      }),
+      perCamera((f) => f.streams.map((s) => ({ labels: { camera: f.camera, stream: s.stream }, value: s.connected ? 1 : 0 }))),
+    );
+    readAtScrape(
+      new Counter({
+        name: 'camlet_camera_stream_reconnects_total',
+        help: 'Reconnections of each stream by the current worker of each camera (starts from 0 when the worker restarts).',
+        labelNames: ['camera', 'stream'],
+        registers,
+      }),
+      perCamera((f) => f.streams.map((s) => ({ labels: { camera: f.camera, stream: s.stream }, value: s.reconnects }))),
+    );
+    readAtScrape(
+      new Counter({
+        name: 'camlet_worker_cpu_seconds_total',
+        help: "CPU time used by each camera's worker and its ffmpeg processes (starts from 0 when the worker restarts).",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.usage ? [{ labels: { camera: f.camera }, value: f.usage.cpuSeconds }] : [])),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_worker_resident_memory_bytes',
+        help: "Resident memory of each camera's worker and its ffmpeg processes.",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.usage ? [{ labels: { camera: f.camera }, value: f.usage.residentBytes }] : [])),
+    );
     this.reconciles = new Counter({
       name: 'camlet_reconcile_total',
       help: 'Reconciles of a camera by the controller, by result (success or error).',
@@ -142,16 +141,6 @@ export class Metrics {
     });
   }
 
-  /** The camera's state is `current`; `previous` (when known) is the only other series to change. */
-  setState(camera: string, current: (typeof CAMERA_STATES)[number], previous?: (typeof CAMERA_STATES)[number]): void {
-    if (previous !== undefined) {
-      this.state.set({ camera, state: previous }, 0);
-      this.state.set({ camera, state: current }, 1);
-      return;
-    }
-    for (const state of CAMERA_STATES) this.state.set({ camera, state }, state === current ? 1 : 0);
-  }
-
   transition(camera: string, from: string, to: string): void {
     this.transitions.inc({ camera, from, to });
   }
@@ -174,10 +163,7 @@ export class Metrics {
    * vanish by themselves; prom-client removes only exact label sets, hence the loops.)
    */
   forgetCamera(camera: string): void {
-    for (const state of CAMERA_STATES) {
-      this.state.remove({ camera, state });
-      for (const to of CAMERA_STATES) this.transitions.remove({ camera, from: state, to });
-    }
+    for (const from of CAMERA_STATES) for (const to of CAMERA_STATES) this.transitions.remove({ camera, from, to });
     this.restarts.remove({ camera });
   }
 }

@@ -51,9 +51,15 @@ export class ObjectStore<T extends StoredObject> {
   /** Revision of the oldest change still in the history: watches from before it are refused. */
   private historyStart: number;
 
+  /**
+   * `historyLimit` changes are kept for watches to resume from: enough for a watcher that
+   * reconnects after a few seconds (minutes, for a fleet of tens of cameras), as Kubernetes' watch
+   * cache keeps about 100 per kind. Each kept change holds two versions of an object, so a bigger
+   * history costs a fleet of thousands of cameras tens of megabytes for watchers that can list again.
+   */
   constructor(
     private readonly revision: Revision,
-    private readonly historyLimit = 10_000,
+    private readonly historyLimit = 1_000,
   ) {
     this.historyStart = revision.current;
   }
