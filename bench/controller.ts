@@ -14,7 +14,7 @@ import { projectPath } from '../lib/project-root.js';
 import { processUsage } from '../runtimes/process/proc-usage.js';
 import { cameraManifest, startController, type ControllerUnderTest } from '../test/support/controller.js';
 import { startRtspCamera } from '../test/support/rtsp-camera.js';
-import { copyStreamArgs, grayFramesArgs, rtspInputArgs } from '../worker/ffmpeg-commands.js';
+import { grayFramesArgs, recordSegmentsArgs, rtspInputArgs } from '../worker/ffmpeg-commands.js';
 import type { WorkerStream } from '../worker/protocol.js';
 import { describeMachine } from './machine.js';
 
@@ -120,9 +120,11 @@ async function usageOfWorker(controller: ControllerUnderTest, name: string): Pro
   return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / USAGE_SECONDS) * 100, residentBytes: after.residentBytes };
 }
 
-/** The floor for running a camera: the worker's two ffmpeg commands alone, output discarded. */
+/** The floor for running a camera: the worker's two ffmpeg commands alone (segments into a scratch folder, frames discarded). */
 async function usageOfFfmpegAlone(main: WorkerStream, sub: WorkerStream): Promise<{ cpuPercent: number; residentBytes: number }> {
-  const children = [copyStreamArgs(main), grayFramesArgs(sub, 320)].map((args) => spawnTiedToParent('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const scratch = await mkdtemp(join(tmpdir(), 'camlet-bench-floor-'));
+  const segments = { segmentPattern: join(scratch, 'seg-%06d.ts'), segmentList: join(scratch, 'segments.csv') };
+  const children = [recordSegmentsArgs(main, segments), grayFramesArgs(sub, 320)].map((args) => spawnTiedToParent('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] }));
   for (const child of children) child.stdout?.resume();
   await sleep(3000); // connected and past start-up, as the worker's figures are
   const pids = children.map((child) => child.pid as number);
@@ -130,6 +132,7 @@ async function usageOfFfmpegAlone(main: WorkerStream, sub: WorkerStream): Promis
   await sleep(USAGE_SECONDS * 1000);
   const after = processUsage(pids);
   await Promise.all(children.map((child) => stopGracefully(child, 2000, 'SIGINT')));
+  await rm(scratch, { recursive: true, force: true });
   if (!before || !after) throw new Error('no usage figures for ffmpeg alone');
   return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / USAGE_SECONDS) * 100, residentBytes: after.residentBytes };
 }

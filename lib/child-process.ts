@@ -35,3 +35,22 @@ export async function stopGracefully(child: ChildProcess, graceMs: number, signa
     await gone;
   }
 }
+
+/**
+ * Runs a program tied to its parent (see spawnTiedToParent) to its end and returns its output;
+ * rejects with its stderr when it exits with an error.
+ */
+export function runTiedToParent(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnTiedToParent(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`${command} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${stderr.trim().slice(-2000)}`));
+    });
+  });
+}

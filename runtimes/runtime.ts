@@ -1,5 +1,5 @@
 import type { WorkerExit } from '../controller/lifecycle/camera-machine.js';
-import type { Heartbeat, LiveSettings, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
+import type { Heartbeat, LiveSettings, RecordingMessage, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
 
 /**
  * How a camera's worker is run. The controller knows only this interface, so that the process
@@ -18,6 +18,8 @@ export type WorkerLogRecord = Record<string, unknown> & { level: string; msg: st
 export interface WorkerCallbacks {
   onHeartbeat(heartbeat: Heartbeat): void;
   onEvent(event: WorkerEvent): void;
+  /** A recording started, finished or failed. */
+  onRecording(message: RecordingMessage): void;
   onLog(record: WorkerLogRecord): void;
   /** Called once, when the worker is gone (or could not be started). */
   onExit(exit: WorkerExit): void;

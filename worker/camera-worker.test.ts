@@ -1,4 +1,7 @@
 // CameraWorker against real RTSP cameras (scripts/rtsp-server.py) and real ffmpeg processes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
@@ -13,13 +16,17 @@ const live: LiveSettings = {
   heartbeatSeconds: 1,
 };
 
+/** Where the workers' spools and recordings go; removed after the tests. */
+const storage = mkdtempSync(join(tmpdir(), 'camlet-worker-'));
+afterAll(() => rmSync(storage, { recursive: true, force: true }));
+
 function config(camera: RtspCamera, overrides: Partial<WorkerConfig> = {}): WorkerConfig {
   return {
     camera: 'test-camera',
     streams: { main: { url: camera.url('main'), transport: 'tcp' }, sub: { url: camera.url('sub'), transport: 'tcp' } },
     ...live,
     secrets: [],
-    storage: '/nonexistent',
+    storage,
     logLevel: 'debug',
     ffmpegStopGraceMs: 1000,
     ...overrides,
@@ -62,10 +69,11 @@ describe('a worker on a camera that works', () => {
   it('reports healthy heartbeats with the fps of each stream, and stops its ffmpeg', async () => {
     const startedAt = Date.now();
     const { worker, heartbeats, last } = startWorker(config(camera));
-    // The first heartbeat goes out at once, before anything connected.
+    // The first heartbeat goes out at once, before anything connected (the main stream's ffmpeg
+    // starts once the spool is checked for what an earlier worker left).
     expect(heartbeats[0]?.heartbeat).toMatchObject({ healthy: false, detail: 'main: connecting, sub: connecting' });
-    expect(heartbeats[0]?.heartbeat.ffmpegPids).toHaveLength(2);
     const healthy = await waitUntil(() => heartbeats.find((h) => h.heartbeat.healthy), 10_000, 'a healthy heartbeat');
+    expect(healthy.heartbeat.ffmpegPids).toHaveLength(2);
     console.info(`worker: healthy ${healthy.at - startedAt} ms after start`);
     // Let the fps meters see a few seconds of steady stream.
     await sleep(4500);

@@ -1,6 +1,9 @@
 import type { Logger } from '../lib/logger.js';
-import { copyStreamArgs, grayFramesArgs } from './ffmpeg-commands.js';
+import { grayFramesArgs, recordSegmentsArgs } from './ffmpeg-commands.js';
 import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { Recorder } from './recording/recorder.js';
+import { SegmentFeed } from './recording/segment-feed.js';
+import { spoolFolder } from './recording/spool.js';
 import { StreamPipeline } from './stream-pipeline.js';
 
 export interface CameraWorkerOptions {
@@ -13,19 +16,33 @@ export interface CameraWorkerOptions {
 }
 
 /**
- * One camera: the main stream copied (never decoded), the sub stream decoded to small gray frames
- * for motion analysis, and a heartbeat to the controller with what each stream delivers.
- * Motion detection and recording plug into the frame handler and the main pipeline.
+ * One camera: the main stream copied (never decoded) into the spool's segments, from which the
+ * recorder cuts recordings; the sub stream decoded to small gray frames for motion analysis; and
+ * a heartbeat to the controller with what each stream delivers.
  */
 export class CameraWorker {
   private readonly pipelines = new Map<StreamRole, StreamPipeline>();
   private settings: LiveSettings;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastHealthy: boolean | undefined;
+  private readonly recorder: Recorder;
+  private readonly feed: SegmentFeed;
+  /** The spool's recovery, after which the main stream starts. */
+  private recovery: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly options: CameraWorkerOptions) {
-    const { config } = options;
+    const { config, logger } = options;
     this.settings = { motion: config.motion, recording: config.recording, heartbeatSeconds: config.heartbeatSeconds };
+    this.recorder = new Recorder({
+      camera: config.camera,
+      storage: config.storage,
+      spool: spoolFolder(config.storage, config.camera),
+      settings: config.recording,
+      emit: (event) => options.send({ v: PROTOCOL_VERSION, ...event }),
+      logger,
+    });
+    this.feed = new SegmentFeed(this.recorder, logger);
     const common = {
       secrets: config.secrets,
       logger: options.logger,
@@ -33,7 +50,16 @@ export class CameraWorker {
       stallMs: options.stallMs,
       onHealthChange: () => this.reportIfHealthChanged(),
     };
-    this.pipelines.set('main', new StreamPipeline({ ...common, name: 'main', args: (probe) => copyStreamArgs(config.streams.main, probe), output: { kind: 'progress' } }));
+    this.pipelines.set(
+      'main',
+      new StreamPipeline({
+        ...common,
+        name: 'main',
+        args: (probe) => recordSegmentsArgs(config.streams.main, this.feed.startRun(), probe),
+        output: { kind: 'progress' },
+        onExit: () => this.feed.runExited(),
+      }),
+    );
     const sub = config.streams.sub;
     if (sub) {
       this.pipelines.set(
@@ -49,10 +75,20 @@ export class CameraWorker {
     }
   }
 
+  /**
+   * Starts the streams and the heartbeats. The main stream waits for what an earlier worker left
+   * in the spool to be finished first, so that the new run cannot be mistaken for the old.
+   */
   start(): void {
-    for (const pipeline of this.pipelines.values()) pipeline.start();
+    this.pipelines.get('sub')?.start();
     this.scheduleHeartbeats();
     this.sendHeartbeat();
+    this.recovery = this.recorder
+      .recover()
+      .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'finishing what the spool held failed'))
+      .then(() => {
+        if (!this.stopping) this.pipelines.get('main')?.start();
+      });
   }
 
   /** Applies new motion and recording settings without dropping the streams. */
@@ -61,14 +97,20 @@ export class CameraWorker {
     const heartbeatChanged = settings.heartbeatSeconds !== this.settings.heartbeatSeconds;
     this.settings = settings;
     if (heartbeatChanged) this.scheduleHeartbeats();
+    this.recorder.update(settings.recording);
     // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
     if (widthChanged) await this.pipelines.get('sub')?.restart(2000);
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 
+  /** Stops ffmpeg gracefully, then finishes the recordings in progress with what has arrived. */
   async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
     clearInterval(this.heartbeatTimer);
+    await this.recovery;
     await Promise.all([...this.pipelines.values()].map((pipeline) => pipeline.stop(graceMs)));
+    await this.feed.settled();
+    await this.recorder.stop();
   }
 
   heartbeat(now = Date.now()): Heartbeat {

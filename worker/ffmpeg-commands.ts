@@ -1,4 +1,5 @@
 import type { WorkerStream } from './protocol.js';
+import { SEGMENT_SECONDS } from './recording/spool.js';
 
 // Every ffmpeg command the worker runs, in one place. ffmpeg is spawned directly (not through
 // fluent-ffmpeg) because the worker needs raw pipes, its own stop signals and a parent-death
@@ -37,11 +38,28 @@ export function rtspInputArgs(stream: WorkerStream, probe: Probe = 'fast'): stri
 }
 
 /**
- * The main stream, copied (never decoded), with a progress report on stdout every half second.
- * The output is discarded for now; recording replaces it with segments.
+ * The main stream copied (never decoded) into MPEG-TS segments of about SEGMENT_SECONDS, each
+ * starting on a keyframe, with ffmpeg's list of the segments it has closed; each packet is
+ * written as it arrives, so the segment being written can be cut from up to the last moment.
+ * MPEG-TS because a file cut short by a kill is still readable up to its last packet. A progress
+ * report on stdout every half second counts the frames.
  */
-export function copyStreamArgs(stream: WorkerStream, probe: Probe = 'fast'): string[] {
-  return [...rtspInputArgs(stream, probe), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '/dev/null', '-progress', 'pipe:1', '-stats_period', '0.5'];
+export function recordSegmentsArgs(stream: WorkerStream, spool: { segmentPattern: string; segmentList: string }, probe: Probe = 'fast'): string[] {
+  return [
+    ...rtspInputArgs(stream, probe),
+    '-map', '0:v:0',
+    '-c', 'copy',
+    '-f', 'segment',
+    '-segment_time', String(SEGMENT_SECONDS),
+    '-segment_format', 'mpegts',
+    '-segment_format_options', 'flush_packets=1',
+    '-segment_list', spool.segmentList,
+    '-segment_list_type', 'csv',
+    '-reset_timestamps', '1',
+    spool.segmentPattern,
+    '-progress', 'pipe:1',
+    '-stats_period', '0.5',
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { loadCrd, type OpenApiSchema } from '../crds-like-schemas/crd.js';
 import type { CameraSpec } from '../crds-like-schemas/generated/camera.js';
 import { createValidator, type Validate } from '../crds-like-schemas/validator.js';
+import type { RecorderEvent } from './recording/recorder.js';
 
 /**
  * The IPC protocol between the controller and a camera worker, over Node's IPC channel (JSON).
@@ -77,11 +78,15 @@ export interface WorkerEvent {
   message: string;
 }
 
-export type WorkerMessage = Heartbeat | WorkerEvent;
+/** A recording started, finished or failed (see RecorderEvent). */
+export type RecordingMessage = { v: typeof PROTOCOL_VERSION } & RecorderEvent;
+
+export type WorkerMessage = Heartbeat | WorkerEvent | RecordingMessage;
 
 const version: OpenApiSchema = { type: 'integer', enum: [PROTOCOL_VERSION] };
 const text = (maxLength: number): OpenApiSchema => ({ type: 'string', maxLength });
 const count: OpenApiSchema = { type: 'integer', minimum: 0 };
+const trigger: OpenApiSchema = { type: 'string', enum: ['motion', 'continuous'] };
 
 function messageSchema(type: string, properties: Record<string, OpenApiSchema>): OpenApiSchema {
   return {
@@ -156,6 +161,22 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           message: text(2000),
         }),
       ),
+      recordingStarted: compiledOnFirstUse(messageSchema('recordingStarted', { id: text(64), trigger })),
+      recordingFinished: compiledOnFirstUse(
+        messageSchema('recordingFinished', {
+          id: text(64),
+          trigger,
+          path: text(1024),
+          startMs: count,
+          endMs: count,
+          bytes: count,
+          durationSeconds: { type: 'number', minimum: 0 },
+          codec: text(64),
+          width: count,
+          height: count,
+        }),
+      ),
+      recordingFailed: compiledOnFirstUse(messageSchema('recordingFailed', { id: text(64), trigger, error: text(2000) })),
     },
   };
 }

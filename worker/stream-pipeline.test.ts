@@ -1,10 +1,13 @@
 // StreamPipeline against a real RTSP camera (scripts/rtsp-server.py) and a real ffmpeg.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { freePort, isAlive, waitUntil } from '../test/support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../test/support/rtsp-camera.js';
-import { copyStreamArgs, grayFramesArgs, type Probe } from './ffmpeg-commands.js';
+import { grayFramesArgs, recordSegmentsArgs, type Probe } from './ffmpeg-commands.js';
 import { StreamPipeline, type PipelineOptions } from './stream-pipeline.js';
 
 /** Every pino line written, parsed; for tests that look at what was logged. */
@@ -16,6 +19,15 @@ function memoryLogger() {
 }
 
 const started: StreamPipeline[] = [];
+
+/** The main stream recorded into segments in a folder of its own, removed after the tests. */
+const spool = mkdtempSync(join(tmpdir(), 'camlet-pipeline-'));
+let spoolRuns = 0;
+function mainArgs(stream: { url: string; transport: 'tcp' }, probe?: Probe): string[] {
+  const run = join(spool, String(spoolRuns++));
+  mkdirSync(run);
+  return recordSegmentsArgs(stream, { segmentPattern: join(run, 'seg-%06d.ts'), segmentList: join(run, 'segments.csv') }, probe);
+}
 
 /** A pipeline stopped after the test, with a count of its health changes. */
 function pipeline(options: Partial<PipelineOptions> & Pick<PipelineOptions, 'args' | 'output'>) {
@@ -36,7 +48,10 @@ function pipeline(options: Partial<PipelineOptions> & Pick<PipelineOptions, 'arg
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop(1000)));
 });
-afterAll(stopAllRtspCameras);
+afterAll(async () => {
+  await stopAllRtspCameras();
+  rmSync(spool, { recursive: true, force: true });
+});
 
 describe('a pipeline on a camera that works', () => {
   let camera: RtspCamera;
@@ -45,7 +60,7 @@ describe('a pipeline on a camera that works', () => {
   });
 
   it('copies the main stream, counts its frames and measures about 10 fps', async () => {
-    const main = pipeline({ args: () => copyStreamArgs({ url: camera.url('main'), transport: 'tcp' }), output: { kind: 'progress' } });
+    const main = pipeline({ args: () => mainArgs({ url: camera.url('main'), transport: 'tcp' }), output: { kind: 'progress' } });
     const startedAt = Date.now();
     main.start();
     expect(main.pid).toBeGreaterThan(0);
@@ -100,7 +115,7 @@ describe('a pipeline on a camera that works', () => {
   });
 
   it('stops ffmpeg on stop() and does not restart it', async () => {
-    const main = pipeline({ args: () => copyStreamArgs({ url: camera.url('main'), transport: 'tcp' }), output: { kind: 'progress' } });
+    const main = pipeline({ args: () => mainArgs({ url: camera.url('main'), transport: 'tcp' }), output: { kind: 'progress' } });
     main.start();
     await waitUntil(() => main.isConnected, 10_000, 'the main stream to connect');
     const pid = main.pid;
@@ -121,7 +136,7 @@ describe('a pipeline on a camera that works', () => {
     const main = pipeline({
       args: () => {
         launched.push(Date.now());
-        return copyStreamArgs({ url: camera.url('main'), transport: 'tcp' });
+        return mainArgs({ url: camera.url('main'), transport: 'tcp' });
       },
       output: { kind: 'progress' },
     });
@@ -147,7 +162,7 @@ describe('a pipeline on a camera that works', () => {
   it('restarts a stalled ffmpeg: a camera that stops sending without closing', async () => {
     const frozen = await startRtspCamera({ main: '160x120@5', sub: '160x120@5' });
     const main = pipeline({
-      args: () => copyStreamArgs({ url: frozen.url('main'), transport: 'tcp' }),
+      args: () => mainArgs({ url: frozen.url('main'), transport: 'tcp' }),
       output: { kind: 'progress' },
       // More than ffmpeg needs to connect (about 1 to 2 s): the stall timer runs from the start.
       stallMs: 2500,
@@ -176,7 +191,7 @@ describe('a pipeline on a port where nothing listens', () => {
     const port = await freePort();
     const { logger, records } = memoryLogger();
     const main = pipeline({
-      args: () => copyStreamArgs({ url: `rtsp://127.0.0.1:${port}/main`, transport: 'tcp' }),
+      args: () => mainArgs({ url: `rtsp://127.0.0.1:${port}/main`, transport: 'tcp' }),
       output: { kind: 'progress' },
       logger,
       reconnectInitialMs: 50,
@@ -205,7 +220,7 @@ describe('probing', () => {
     const main = pipeline({
       args: (probe) => {
         probes.push(probe);
-        return copyStreamArgs({ url: `rtsp://127.0.0.1:${port}/main`, transport: 'tcp' }, probe);
+        return mainArgs({ url: `rtsp://127.0.0.1:${port}/main`, transport: 'tcp' }, probe);
       },
       output: { kind: 'progress' },
       reconnectInitialMs: 50,

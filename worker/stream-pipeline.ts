@@ -32,6 +32,8 @@ export interface PipelineOptions {
   reconnectMaxMs?: number;
   /** Called when `connected` flips, so the worker can report at once. */
   onHealthChange(): void;
+  /** Called when an ffmpeg run has ended, whatever the cause, before any restart. */
+  onExit?(): void;
 }
 
 const STDERR_KEPT = 16 * 1024;
@@ -197,6 +199,7 @@ export class StreamPipeline {
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
+      this.options.onExit?.();
       const delivered = framesThisRun > 0;
       // After a run that delivered nothing, the other way of probing: so a camera whose SDP lacks
       // the codec parameters still connects (and keeps the thorough probing that worked for it),

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { createActor, type Actor } from 'xstate';
 import type { CameraStatus } from '../../crds-like-schemas/generated/camera.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Runtime, WorkerHandle, WorkerLogRecord } from '../../runtimes/runtime.js';
-import type { Heartbeat, LiveSettings, StreamRole, WorkerConfig } from '../../worker/protocol.js';
+import type { Heartbeat, LiveSettings, RecordingMessage, StreamRole, WorkerConfig } from '../../worker/protocol.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 import type { CameraFigures, Metrics } from '../metrics/metrics.js';
@@ -82,6 +81,8 @@ export class CameraSupervisor {
   private readonly actor: Actor<typeof cameraMachine>;
   private handle: WorkerHandle | undefined;
   private lastHeartbeat: Heartbeat | undefined;
+  /** The recording a worker of this camera is writing, as status.recording shows it. */
+  private currentRecording: NonNullable<CameraStatus['recording']> | undefined;
   private lastHeartbeatAt: number | undefined;
   private lastStatusWriteAt = -Infinity;
   private readonly logger: Logger;
@@ -201,7 +202,8 @@ export class CameraSupervisor {
       streams: manifest.streams,
       ...liveSettings(manifest),
       secrets: manifest.secrets,
-      storage: join(settings.storage, this.name),
+      // The storage root: recordings go to <storage>/<camera>/<day>/, the spool to <storage>/.spool/<camera>/.
+      storage: settings.storage,
       logLevel: settings.logLevel,
       // ffmpeg must be done before the controller's SIGKILL reaches the worker.
       ffmpegStopGraceMs: Math.round(settings.workerStopGraceMs * 0.6),
@@ -216,6 +218,7 @@ export class CameraSupervisor {
       onEvent: (event) => {
         if (this.handle === handle) this.deps.events.record({ kind: 'Camera', name: this.name }, event.eventType, event.reason, event.message);
       },
+      onRecording: (message) => this.recording(message),
       onLog: (record) => this.deps.relayLog({ ...record, camera: this.name }),
       onExit: (exit) => {
         if (this.handle !== handle) return;
@@ -245,6 +248,32 @@ export class CameraSupervisor {
     this.lastHeartbeatAt = now;
     this.actor.send({ type: 'HEARTBEAT', healthy: heartbeat.healthy, detail: heartbeat.detail });
     if (!previous || changesMoreThanFigures(previous, heartbeat) || now - this.lastStatusWriteAt >= STATUS_FIGURES_INTERVAL_MS) this.writeStatus();
+  }
+
+  /**
+   * A recording started, finished or failed: an Event, its metrics, and the Recording condition.
+   * Taken from any worker of the camera, even one that is stopping: it finishes its recordings
+   * on its way out.
+   */
+  private recording(message: RecordingMessage): void {
+    const { events, metrics, clock } = this.deps;
+    const involved = { kind: 'Camera', name: this.name };
+    if (message.type === 'recordingStarted') {
+      this.currentRecording = { id: message.id, trigger: message.trigger, startTime: new Date(clock.now()).toISOString() };
+      events.record(involved, 'Normal', 'RecordingStarted', `${message.trigger} recording started`);
+    } else {
+      if (this.currentRecording?.id === message.id) this.currentRecording = undefined;
+      if (message.type === 'recordingFinished') {
+        metrics.recorded(this.name, message.trigger, message.bytes);
+        const megabytes = (message.bytes / 1e6).toFixed(1);
+        events.record(involved, 'Normal', 'RecordingFinished', `${message.path}: ${message.durationSeconds.toFixed(1)} s, ${megabytes} MB, ${message.codec} ${message.width}x${message.height}`);
+      } else {
+        metrics.recordingFailed(this.name, message.trigger);
+        events.record(involved, 'Warning', 'RecordingFailed', `${message.trigger} recording failed: ${message.error}`);
+      }
+    }
+    this.logger.info({ recording: message.id, event: message.type }, 'recording');
+    if (this.deps.store.desired(this.name)) this.writeStatus();
   }
 
   private announce(transition: Extract<CameraMachineEmitted, { type: 'transition' }>): void {
@@ -280,11 +309,14 @@ export class CameraSupervisor {
           : { type: 'StreamConnected', status: 'Unknown', reason: 'NoWorker', message: 'no worker reports on the streams' },
         now,
       );
+      const recording = this.currentRecording;
       conditions = setCondition(
         conditions,
-        this.applied?.spec.recording.mode === 'off'
-          ? { type: 'Recording', status: 'False', reason: 'RecordingOff', message: 'recording.mode is off' }
-          : { type: 'Recording', status: 'False', reason: 'NotRecording', message: 'no recording in progress' },
+        recording
+          ? { type: 'Recording', status: 'True', reason: 'Recording', message: `${recording.trigger} recording since ${recording.startTime}` }
+          : this.applied?.spec.recording.mode === 'off'
+            ? { type: 'Recording', status: 'False', reason: 'RecordingOff', message: 'recording.mode is off' }
+            : { type: 'Recording', status: 'False', reason: 'NotRecording', message: 'no recording in progress' },
         now,
       );
       // Figures of a previous worker go; the rest (ManifestValid, observedGeneration) stays.
@@ -299,6 +331,7 @@ export class CameraSupervisor {
         conditions,
         streams: heartbeat ? streamFigures(heartbeat) : undefined,
         worker: handle ? { runtime: this.deps.runtime.name, pid: handle.pid, startTime: new Date(handle.startedAt).toISOString() } : undefined,
+        recording,
       };
     });
   }

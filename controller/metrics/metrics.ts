@@ -11,6 +11,8 @@ export interface CameraFigures {
   usage?: { cpuSeconds: number; residentBytes: number };
 }
 
+const RECORDING_TRIGGERS = ['motion', 'continuous'] as const;
+
 export const CAMERA_STATES = ['Pending', 'Starting', 'Running', 'Unhealthy', 'Crashed', 'Backoff', 'Stopping', 'Stopped', 'Failed', 'Invalid'] as const;
 
 /**
@@ -22,6 +24,9 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly transitions: Counter<'camera' | 'from' | 'to'>;
   private readonly restarts: Counter<'camera'>;
+  private readonly recordings: Counter<'camera' | 'trigger'>;
+  private readonly recordedBytes: Counter<'camera'>;
+  private readonly recordingFailures: Counter<'camera' | 'trigger'>;
   private readonly reconciles: Counter<'result'>;
   private readonly reconcileSeconds: Histogram;
   private readonly invalid: Gauge;
@@ -48,6 +53,24 @@ export class Metrics {
       name: 'camlet_camera_restarts_total',
       help: "Restarts of each camera's worker after a crash or a hang.",
       labelNames: ['camera'],
+      registers,
+    });
+    this.recordings = new Counter({
+      name: 'camlet_recordings_total',
+      help: 'Recordings finished (MP4 files written) for each camera, by what triggered them.',
+      labelNames: ['camera', 'trigger'],
+      registers,
+    });
+    this.recordedBytes = new Counter({
+      name: 'camlet_recorded_bytes_total',
+      help: 'Bytes of the recordings finished for each camera.',
+      labelNames: ['camera'],
+      registers,
+    });
+    this.recordingFailures = new Counter({
+      name: 'camlet_recording_failures_total',
+      help: 'Recordings of each camera that could not be written, by what triggered them.',
+      labelNames: ['camera', 'trigger'],
       registers,
     });
     const perCamera = <T extends string>(values: (figures: CameraFigures) => MetricValue<T>[]) => () => [...figures()].flatMap(values);
@@ -149,6 +172,15 @@ export class Metrics {
     this.restarts.inc({ camera });
   }
 
+  recorded(camera: string, trigger: string, bytes: number): void {
+    this.recordings.inc({ camera, trigger });
+    this.recordedBytes.inc({ camera }, bytes);
+  }
+
+  recordingFailed(camera: string, trigger: string): void {
+    this.recordingFailures.inc({ camera, trigger });
+  }
+
   reconciled(result: 'success' | 'error', seconds: number): void {
     this.reconciles.inc({ result });
     this.reconcileSeconds.observe(seconds);
@@ -165,5 +197,10 @@ export class Metrics {
   forgetCamera(camera: string): void {
     for (const from of CAMERA_STATES) for (const to of CAMERA_STATES) this.transitions.remove({ camera, from, to });
     this.restarts.remove({ camera });
+    this.recordedBytes.remove({ camera });
+    for (const trigger of RECORDING_TRIGGERS) {
+      this.recordings.remove({ camera, trigger });
+      this.recordingFailures.remove({ camera, trigger });
+    }
   }
 }

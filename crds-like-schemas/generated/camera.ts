@@ -96,4 +96,10 @@ export type CameraStatus = {
     pid?: number;
     startTime?: string;
   };
+  /** The recording being written, while there is one. */
+  recording?: {
+    id?: string;
+    trigger?: "motion" | "continuous";
+    startTime?: string;
+  };
 };

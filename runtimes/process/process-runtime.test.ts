@@ -1,6 +1,8 @@
 // ProcessRuntime running the built worker (dist/worker/main.js: `npm run build` first) against a
 // real RTSP camera that requires a password.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../lib/project-root.js';
@@ -15,6 +17,10 @@ const USER = 'viewer';
 const PASSWORD = 'camera-Pa55:w0rd';
 const PLANTED = { name: 'CAMLET_TEST_PLANTED_SECRET', value: 'planted-controller-secret-4711' };
 
+/** Where the workers' spools and recordings go; removed after the tests. */
+const storage = mkdtempSync(join(tmpdir(), 'camlet-runtime-'));
+afterAll(() => rmSync(storage, { recursive: true, force: true }));
+
 function config(camera: RtspCamera): WorkerConfig {
   return {
     camera: 'proc-camera',
@@ -23,7 +29,7 @@ function config(camera: RtspCamera): WorkerConfig {
     recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
     heartbeatSeconds: 1,
     secrets: [encodeURIComponent(PASSWORD), PASSWORD],
-    storage: '/nonexistent',
+    storage,
     logLevel: 'info',
     ffmpegStopGraceMs: 1000,
   };
@@ -39,6 +45,7 @@ function start(runtime: ProcessRuntime, workerConfig: WorkerConfig) {
   const handle = runtime.start(workerConfig, {
     onHeartbeat: (heartbeat) => heartbeats.push(heartbeat),
     onEvent: () => undefined,
+    onRecording: () => undefined,
     onLog: (record) => logs.push(record),
     onExit: (exit) => exits.push({ at: Date.now(), exit }),
   });

@@ -63,8 +63,10 @@ export class ProcessRuntime implements Runtime {
         log({ level: 'warn', msg: `ignored a message from the worker: ${parsed.error}` });
         return;
       }
-      if (parsed.message.type === 'heartbeat') callbacks.onHeartbeat(parsed.message);
-      else callbacks.onEvent(parsed.message);
+      const message = parsed.message;
+      if (message.type === 'heartbeat') callbacks.onHeartbeat(message);
+      else if (message.type === 'event') callbacks.onEvent(message);
+      else callbacks.onRecording(message);
     });
     child.on('error', (error) => exit({ code: null, signal: null, error: error.message }));
     child.on('exit', (code, signal) => exit({ code, signal }));

@@ -1,0 +1,204 @@
+// The recorder against a real RTSP camera (scripts/rtsp-server.py), the real MAIN ffmpeg writing
+// segments, and real MP4 files checked with ffprobe and a full decode.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnTiedToParent, stopGracefully } from '../../lib/child-process.js';
+import { createLogger } from '../../lib/logger.js';
+import { waitUntil } from '../../test/support/processes.js';
+import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../../test/support/rtsp-camera.js';
+import { recordSegmentsArgs } from '../ffmpeg-commands.js';
+import { StreamPipeline } from '../stream-pipeline.js';
+import { Recorder, type RecorderEvent, type RecordingSettings } from './recorder.js';
+import { SegmentFeed } from './segment-feed.js';
+import { spoolFolder, writeJournal } from './spool.js';
+
+const run = promisify(execFile);
+const CAMERA = 'porch';
+const SETTINGS: RecordingSettings = { mode: 'motion', preRollSeconds: 2, postRollSeconds: 1, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } };
+
+type Finished = Extract<RecorderEvent, { type: 'recordingFinished' }>;
+
+/** What ffprobe says of a file, and whether a full decode finds any error. */
+async function inspect(path: string) {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,profile,width,height:format=duration', '-of', 'json', path]);
+  const probe = JSON.parse(stdout) as { streams: { codec_name: string; profile: string; width: number; height: number }[]; format: { duration: string } };
+  const decode = await run('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-']);
+  return { ...probe.streams[0], duration: Number(probe.format.duration), decodeErrors: decode.stderr.trim() };
+}
+
+let camera: RtspCamera;
+let storage: string;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  camera = await startRtspCamera({ main: '320x240@10', sub: '160x120@5' });
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+  await rm(storage, { recursive: true, force: true });
+});
+afterAll(stopAllRtspCameras);
+
+/** The worker's MAIN side: ffmpeg writing segments, the feed, the recorder. */
+async function startRecording(settings: RecordingSettings = SETTINGS) {
+  storage = await mkdtemp(join(tmpdir(), 'camlet-recorder-'));
+  const events: RecorderEvent[] = [];
+  const logger = createLogger('test', 'silent');
+  const recorder = new Recorder({ camera: CAMERA, storage, spool: spoolFolder(storage, CAMERA), settings, emit: (event) => events.push(event), logger });
+  await recorder.recover();
+  const feed = new SegmentFeed(recorder, logger);
+  const main = new StreamPipeline({
+    name: 'main',
+    secrets: [],
+    logger,
+    args: (probe) => recordSegmentsArgs({ url: camera.url('main'), transport: 'tcp' }, feed.startRun(), probe),
+    output: { kind: 'progress' },
+    onHealthChange: () => undefined,
+    onExit: () => feed.runExited(),
+  });
+  main.start();
+  const stop = async () => {
+    await main.stop(2000);
+    await feed.settled();
+    await recorder.stop();
+  };
+  stops.push(stop);
+  const finished = () => events.filter((e): e is Finished => e.type === 'recordingFinished');
+  return { recorder, events, finished, main, stop };
+}
+
+describe('motion recordings', () => {
+  it('cover preRoll before the motion to postRoll after it, as one playable MP4 of the original stream', async () => {
+    const { recorder, finished } = await startRecording();
+    await sleep(5000); // segments covering the pre-roll
+    const motionStart = Date.now();
+    recorder.motionStarted(motionStart);
+    await sleep(2000);
+    const motionEnd = Date.now();
+    recorder.motionEnded(motionEnd);
+    const end = motionEnd + SETTINGS.postRollSeconds * 1000;
+    // Cut from the segment still being written, not at the next segment boundary.
+    await waitUntil(() => finished().length === 1, SETTINGS.postRollSeconds * 1000 + 1500, 'the recording');
+
+    const [recording] = finished() as [Finished];
+    expect(recording.trigger).toBe('motion');
+    expect(recording.path).toMatch(/^porch\/\d{4}-\d{2}-\d{2}\/porch-\d{8}T\d{6}Z\.mp4$/);
+    // From the keyframe at or before start - preRoll (a segment is at most ~2 s here).
+    expect(recording.startMs).toBeLessThanOrEqual(motionStart - SETTINGS.preRollSeconds * 1000 + 100);
+    expect(recording.startMs).toBeGreaterThan(motionStart - SETTINGS.preRollSeconds * 1000 - 3000);
+    // To end + postRoll, within a frame or two.
+    expect(Math.abs(recording.endMs - end)).toBeLessThan(400);
+
+    const file = await inspect(join(storage, recording.path));
+    expect(file).toMatchObject({ codec_name: 'h264', profile: 'Constrained Baseline', width: 320, height: 240, decodeErrors: '' });
+    expect(file.duration).toBeCloseTo(recording.durationSeconds, 1);
+    expect(recording.durationSeconds).toBeCloseTo((recording.endMs - recording.startMs) / 1000, 1);
+  });
+
+  it('goes on through motion that resumes within the post-roll, and starts a new recording after it', async () => {
+    const { recorder, finished } = await startRecording({ ...SETTINGS, postRollSeconds: 2 });
+    await sleep(3000);
+    recorder.motionStarted(Date.now());
+    await sleep(1000);
+    recorder.motionEnded(Date.now());
+    await sleep(1000); // within the 2 s post-roll
+    recorder.motionStarted(Date.now());
+    await sleep(1000);
+    const lastEnd = Date.now();
+    recorder.motionEnded(lastEnd);
+    await waitUntil(() => finished().length === 1, 10_000, 'the recording');
+    await sleep(500);
+    expect(finished()).toHaveLength(1);
+    expect(Math.abs((finished()[0] as Finished).endMs - (lastEnd + 2000))).toBeLessThan(400);
+
+    recorder.motionStarted(Date.now());
+    await sleep(500);
+    recorder.motionEnded(Date.now());
+    await waitUntil(() => finished().length === 2, 10_000, 'a second recording');
+  });
+
+  it('finishes the recording in progress with what has arrived when stopped', async () => {
+    const { recorder, finished, stop } = await startRecording();
+    await sleep(3000);
+    const motionStart = Date.now();
+    recorder.motionStarted(motionStart);
+    await sleep(2500);
+    const stoppedAt = Date.now();
+    await stop();
+    expect(finished()).toHaveLength(1);
+    const recording = finished()[0] as Finished;
+    expect(recording.endMs).toBeGreaterThan(stoppedAt - 1500);
+    expect((await inspect(join(storage, recording.path))).decodeErrors).toBe('');
+  });
+
+  it('keeps no more of the stream in the spool than the pre-roll needs', async () => {
+    const { finished } = await startRecording({ ...SETTINGS, preRollSeconds: 1 });
+    await sleep(10_000);
+    const spool = spoolFolder(storage, CAMERA);
+    const segments = readdirSync(spool, { recursive: true }).filter((name) => String(name).endsWith('.ts'));
+    // 1 s of pre-roll + 2 segments to spare + the one being written, of ~2 s each; 5 were written.
+    expect(segments.length).toBeLessThanOrEqual(4);
+    expect(finished()).toHaveLength(0);
+  });
+});
+
+describe('continuous recordings', () => {
+  it('are back-to-back files of segmentMinutes, without gap or overlap', async () => {
+    // A tenth of a minute (the schema's minimum is 1): 6 s files, so that the test takes seconds.
+    const { finished } = await startRecording({ ...SETTINGS, mode: 'continuous', segmentMinutes: 0.1 });
+    await waitUntil(() => finished().length >= 2, 30_000, 'two continuous files');
+    const [first, second] = finished() as [Finished, Finished];
+    expect(first.trigger).toBe('continuous');
+    expect(first.durationSeconds).toBeGreaterThanOrEqual(6);
+    expect(first.durationSeconds).toBeLessThan(9);
+    expect(Math.abs(second.startMs - first.endMs)).toBeLessThan(250);
+    for (const recording of [first, second]) expect((await inspect(join(storage, recording.path))).decodeErrors).toBe('');
+  });
+});
+
+describe('after a kill', () => {
+  it('assembles an interrupted recording from its whole segments and drops the half-written one', async () => {
+    storage = await mkdtemp(join(tmpdir(), 'camlet-recorder-'));
+    const spool = spoolFolder(storage, CAMERA);
+    const runFolder = join(spool, 'run-00000000000001-0');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(runFolder, { recursive: true });
+    // An earlier worker's ffmpeg, killed mid-segment.
+    const ffmpeg = spawnTiedToParent(
+      'ffmpeg',
+      recordSegmentsArgs({ url: camera.url('main'), transport: 'tcp' }, { segmentPattern: join(runFolder, 'seg-%06d.ts'), segmentList: join(runFolder, 'segments.csv') }),
+      { stdio: 'ignore' },
+    );
+    await waitUntil(async () => (await readFile(join(runFolder, 'segments.csv'), 'utf8').catch(() => '')).split('\n').length > 3, 15_000, 'three whole segments');
+    await sleep(700);
+    ffmpeg.kill('SIGKILL');
+    await stopGracefully(ffmpeg, 1000);
+    const listed = (await readFile(join(runFolder, 'segments.csv'), 'utf8')).trim().split('\n');
+    const written = readdirSync(runFolder).filter((name) => name.endsWith('.ts'));
+    expect(written.length).toBe(listed.length + 1); // the one being written when killed
+    const startMs = Date.now() - 10_000;
+    await writeJournal(spool, [{ id: 'interrupted-1', trigger: 'motion', run: 'run-00000000000001-0', firstSegment: 'seg-000001.ts', startMs }]);
+
+    const events: RecorderEvent[] = [];
+    const recorder = new Recorder({ camera: CAMERA, storage, spool, settings: SETTINGS, emit: (event) => events.push(event), logger: createLogger('test', 'silent') });
+    await recorder.recover();
+    const finishedEvents = events.filter((e): e is Finished => e.type === 'recordingFinished');
+    expect(finishedEvents).toHaveLength(1);
+    const recording = finishedEvents[0] as Finished;
+    expect(recording).toMatchObject({ id: 'interrupted-1', trigger: 'motion', startMs });
+    // Segments 1 .. the last whole one: about 2 s each.
+    expect(recording.durationSeconds).toBeGreaterThan((listed.length - 1) * 2 - 1);
+    expect(recording.durationSeconds).toBeLessThan((listed.length - 1) * 2 + 1);
+    expect((await inspect(join(storage, recording.path))).decodeErrors).toBe('');
+    // The spool is empty again: segments, runs and the journal's recording are gone.
+    expect(readdirSync(spool)).toEqual(['recordings.json']);
+    expect(JSON.parse(await readFile(join(spool, 'recordings.json'), 'utf8'))).toEqual([]);
+    expect(existsSync(runFolder)).toBe(false);
+  });
+});

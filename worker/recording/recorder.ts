@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
+import type { Logger } from '../../lib/logger.js';
+import { assembleRecording, type AssembledRecording } from './assemble.js';
+import { recordingRelativePath } from './recording-path.js';
+import type { ListedSegment } from './segment-list.js';
+import { createRunFolder, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, type JournalEntry } from './spool.js';
+import { StreamClock } from './stream-clock.js';
+
+export type RecordingSettings = CameraSpec['recording'];
+export type Trigger = JournalEntry['trigger'];
+
+/** What the recorder tells the worker (and through it the controller). */
+export type RecorderEvent =
+  | { type: 'recordingStarted'; id: string; trigger: Trigger }
+  | {
+      type: 'recordingFinished';
+      id: string;
+      trigger: Trigger;
+      /** Relative to the storage folder. */
+      path: string;
+      startMs: number;
+      endMs: number;
+      bytes: number;
+      durationSeconds: number;
+      codec: string;
+      width: number;
+      height: number;
+    }
+  | { type: 'recordingFailed'; id: string; trigger: Trigger; error: string };
+
+export interface RecorderOptions {
+  camera: string;
+  storage: string;
+  spool: string;
+  settings: RecordingSettings;
+  emit(event: RecorderEvent): void;
+  logger: Logger;
+}
+
+/**
+ * Time after a recording's end before it is cut from the segment being written: ffmpeg writes
+ * each packet as it arrives (-flush_packets), so this covers the packet's trip, not a buffer.
+ */
+const CUT_MARGIN_MS = 200;
+
+interface Segment {
+  index: number;
+  file: string;
+  streamStart: number;
+  streamEnd: number;
+}
+
+/** One run of ffmpeg: its folder, the segments it has closed, its stream clock. */
+export class Run {
+  readonly segments: Segment[] = [];
+  readonly clock = new StreamClock();
+  ended = false;
+
+  constructor(
+    readonly name: string,
+    readonly folder: string,
+  ) {}
+
+  get segmentPattern(): string {
+    return join(this.folder, SEGMENT_PATTERN);
+  }
+
+  get segmentList(): string {
+    return join(this.folder, SEGMENT_LIST);
+  }
+
+  /** The segment ffmpeg writes now: the one after the last it closed. */
+  get writingIndex(): number {
+    return (this.segments.at(-1)?.index ?? -1) + 1;
+  }
+
+  startMs(segment: { streamStart: number }): number | undefined {
+    return this.clock.wallTime(segment.streamStart);
+  }
+
+  endMs(segment: { streamEnd: number }): number | undefined {
+    return this.clock.wallTime(segment.streamEnd);
+  }
+
+  pathOf(index: number): string {
+    return join(this.folder, SEGMENT_PATTERN.replace('%06d', String(index).padStart(6, '0')));
+  }
+}
+
+interface OpenRecording {
+  id: string;
+  trigger: Trigger;
+  run: Run;
+  firstIndex: number;
+  /** Epoch ms where it starts, once its first segment is closed. */
+  startMs?: number;
+  /** Epoch ms where it ends; undefined while the motion (or the continuous file) goes on. */
+  endMs?: number;
+  cutTimer?: NodeJS.Timeout;
+  finishing?: Promise<void>;
+}
+
+/**
+ * Turns the spool's segments into recordings. The MAIN stream is always being cut into short
+ * segments; a recording is a span of them: for motion, from the segment holding `start -
+ * preRoll` (segments start on keyframes) to `end + postRoll`, extended by motion that resumes
+ * before that; in continuous mode, back-to-back files of `segmentMinutes`. Segments no
+ * recording needs and older than the pre-roll are deleted as new ones arrive.
+ */
+export class Recorder {
+  private settings: RecordingSettings;
+  private readonly runs: Run[] = [];
+  private readonly open: OpenRecording[] = [];
+  private motionActive = false;
+  private stopped = false;
+
+  constructor(private readonly options: RecorderOptions) {
+    this.settings = options.settings;
+  }
+
+  /**
+   * Finishes what an earlier worker left in the spool (the recordings in its journal, from their
+   * whole segments) and clears it; call once, before the first run.
+   */
+  async recover(): Promise<void> {
+    const { spool, logger } = this.options;
+    const left = await scanSpool(spool);
+    for (const entry of left.journal) {
+      const listed = left.runs.get(entry.run) ?? [];
+      const from = listed.findIndex((segment) => segment.file === entry.firstSegment);
+      const segments = from < 0 ? [] : listed.slice(from);
+      const recording = { id: entry.id, trigger: entry.trigger };
+      if (segments.length === 0 || entry.startMs === undefined) {
+        logger.warn({ recording: entry.id }, 'a recording interrupted before its first whole segment is dropped');
+        continue;
+      }
+      const first = segments[0] as ListedSegment;
+      const maxSeconds = entry.endMs !== undefined ? (entry.endMs - entry.startMs) / 1000 : undefined;
+      await this.assemble(
+        recording,
+        segments.map((segment) => join(spool, entry.run, segment.file)),
+        entry.startMs,
+        maxSeconds,
+        `recovered after the worker was interrupted (from ${first.file})`,
+      );
+    }
+    for (const run of left.runs.keys()) await rm(join(spool, run), { recursive: true, force: true });
+    await writeJournal(spool, []);
+  }
+
+  /** A new run of ffmpeg is about to start: its folder, where ffmpeg writes its segments and list. */
+  startRun(nowMs = Date.now()): Run {
+    const name = createRunFolder(this.options.spool, nowMs);
+    const run = new Run(name, join(this.options.spool, name));
+    this.runs.push(run);
+    if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
+    else if (this.settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, 0);
+    return run;
+  }
+
+  /** ffmpeg closed these segments (in order), seen at `nowMs`. */
+  segmentsClosed(run: Run, listed: readonly ListedSegment[], nowMs = Date.now()): void {
+    for (const { file, start, end } of listed) {
+      const index = Number(/(\d+)\.ts$/.exec(file)?.[1]);
+      if (!Number.isInteger(index)) throw new Error(`unexpected segment name ${file}`);
+      run.segments.push({ index, file: join(run.folder, basename(file)), streamStart: start, streamEnd: end });
+      run.clock.observe(end, nowMs);
+    }
+    for (const recording of this.open.filter((r) => r.run === run && r.startMs === undefined)) {
+      const first = run.segments.find((s) => s.index === recording.firstIndex);
+      recording.startMs = first && run.startMs(first);
+      // The journal learns the start, which a recovery needs to name the file.
+      if (recording.startMs !== undefined) this.saveJournal();
+    }
+    this.cutContinuous(run);
+    this.prune(nowMs);
+  }
+
+  /** The run's ffmpeg is gone: its recordings end with its last whole segment. */
+  async endRun(run: Run): Promise<void> {
+    run.ended = true;
+    await Promise.all(this.open.filter((r) => r.run === run).map((recording) => this.finish(recording, 'the stream ended')));
+    this.prune(Date.now());
+  }
+
+  /** Motion began at `atMs` (its first moving frame). */
+  motionStarted(atMs: number): void {
+    this.motionActive = true;
+    if (this.settings.mode !== 'motion' || this.stopped) return;
+    const ongoing = this.open.find((r) => r.trigger === 'motion' && !r.finishing);
+    if (ongoing) {
+      // Resumed within the post-roll: the same recording goes on.
+      clearTimeout(ongoing.cutTimer);
+      delete ongoing.endMs;
+      this.saveJournal();
+      return;
+    }
+    const run = this.runs.find((r) => !r.ended);
+    if (!run) return;
+    this.openRecording('motion', run, this.preRollStart(run, atMs));
+  }
+
+  /** Motion ended at `atMs` (its last moving frame); the recording goes on for the post-roll. */
+  motionEnded(atMs: number): void {
+    this.motionActive = false;
+    const ongoing = this.open.find((r) => r.trigger === 'motion' && !r.finishing);
+    if (!ongoing) return;
+    ongoing.endMs = atMs + this.settings.postRollSeconds * 1000;
+    this.saveJournal();
+    this.scheduleCut(ongoing);
+  }
+
+  update(settings: RecordingSettings): void {
+    const before = this.settings.mode;
+    this.settings = settings;
+    if (before === settings.mode) return;
+    // A recording of the mode left ends now; one of the mode entered starts with the segment being written.
+    for (const recording of this.open.filter((r) => r.trigger !== settings.mode)) {
+      recording.endMs = Date.now();
+      void this.finish(recording, `recording.mode changed to ${settings.mode}`);
+    }
+    const run = this.runs.find((r) => !r.ended);
+    if (!run) return;
+    if (settings.mode === 'continuous') this.openRecording('continuous', run, run.writingIndex);
+    else if (settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, this.preRollStart(run, Date.now()));
+  }
+
+  /** Finishes every recording with what has arrived (post-roll cut short); call after ffmpeg has stopped. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.open.map((recording) => this.finish(recording, 'the worker stopped')));
+  }
+
+  /** The index of the segment holding `atMs - preRoll`, or the oldest kept. */
+  private preRollStart(run: Run, atMs: number): number {
+    const from = atMs - this.settings.preRollSeconds * 1000;
+    for (let i = run.segments.length - 1; i >= 0; i--) {
+      const segment = run.segments[i] as Segment;
+      const start = run.startMs(segment);
+      if (start !== undefined && start <= from) return segment.index;
+    }
+    return run.segments[0]?.index ?? run.writingIndex;
+  }
+
+  private openRecording(trigger: Trigger, run: Run, firstIndex: number): void {
+    const recording: OpenRecording = { id: randomUUID(), trigger, run, firstIndex };
+    this.open.push(recording);
+    this.options.logger.info({ recording: recording.id, trigger }, 'recording started');
+    this.options.emit({ type: 'recordingStarted', id: recording.id, trigger });
+    this.saveJournal();
+  }
+
+  private scheduleCut(recording: OpenRecording): void {
+    clearTimeout(recording.cutTimer);
+    if (recording.endMs === undefined) return;
+    const delay = Math.max(0, recording.endMs + CUT_MARGIN_MS - Date.now());
+    recording.cutTimer = setTimeout(() => void this.finish(recording, 'motion ended and its post-roll passed'), delay);
+  }
+
+  /** Continuous files end on the first segment boundary past `segmentMinutes`; the next starts there. */
+  private cutContinuous(run: Run): void {
+    for (const recording of this.open.filter((r) => r.run === run && r.trigger === 'continuous' && !r.finishing)) {
+      const first = run.segments.find((s) => s.index === recording.firstIndex);
+      const last = run.segments.at(-1);
+      const startMs = first && run.startMs(first);
+      const endMs = last && run.endMs(last);
+      if (!last || startMs === undefined || endMs === undefined) continue;
+      if (endMs - startMs < this.settings.segmentMinutes * 60_000) continue;
+      recording.endMs = endMs;
+      void this.finish(recording, `segmentMinutes (${this.settings.segmentMinutes}) reached`);
+      if (this.settings.mode === 'continuous' && !run.ended) this.openRecording('continuous', run, last.index + 1);
+    }
+  }
+
+  private finish(recording: OpenRecording, why: string): Promise<void> {
+    recording.finishing ??= this.finishNow(recording, why);
+    return recording.finishing;
+  }
+
+  private async finishNow(recording: OpenRecording, why: string): Promise<void> {
+    clearTimeout(recording.cutTimer);
+    const { run } = recording;
+    const whole = run.segments.filter((s) => s.index >= recording.firstIndex);
+    const first = whole[0];
+    const lastWholeEnd = whole.length > 0 ? run.endMs(whole.at(-1) as Segment) : undefined;
+    // The end lies in the segment ffmpeg is writing: taken as far as it is written, cut at the end.
+    const writing = !run.ended && (lastWholeEnd === undefined || recording.endMs === undefined || recording.endMs > lastWholeEnd);
+    const paths = whole.filter((s) => recording.endMs === undefined || (run.startMs(s) ?? 0) < recording.endMs).map((s) => s.file);
+    const writingPath = run.pathOf(Math.max(recording.firstIndex, run.writingIndex));
+    if (writing && existsSync(writingPath)) paths.push(writingPath);
+    const startMs = first ? run.startMs(first) : undefined;
+    try {
+      if (startMs === undefined) throw new Error('no whole segment arrived before it ended');
+      const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
+      await this.assemble(recording, paths, startMs, maxSeconds, why);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.logger.error({ recording: recording.id, err: message }, 'recording failed');
+      this.options.emit({ type: 'recordingFailed', id: recording.id, trigger: recording.trigger, error: message });
+    } finally {
+      this.open.splice(this.open.indexOf(recording), 1);
+      this.saveJournal();
+      this.prune(Date.now());
+    }
+  }
+
+  private async assemble(recording: { id: string; trigger: Trigger }, segments: string[], startMs: number, maxSeconds: number | undefined, why: string): Promise<AssembledRecording> {
+    const { storage, camera, spool, logger } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      const path = recordingRelativePath(camera, startMs, attempt);
+      try {
+        const made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path) });
+        const endMs = startMs + Math.round(made.durationSeconds * 1000);
+        logger.info({ recording: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
+        this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, path, startMs, endMs, ...made });
+        return made;
+      } catch (error) {
+        // Another recording started within the same second took the name.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 9) throw error;
+      }
+    }
+  }
+
+  /**
+   * Deletes segments no recording needs: those of ended runs without recordings, and older
+   * than the pre-roll (with a segment to spare) in the running one.
+   */
+  private prune(nowMs: number): void {
+    const keepAfter = nowMs - (this.settings.preRollSeconds + 2 * SEGMENT_SECONDS) * 1000;
+    for (const run of [...this.runs]) {
+      const needed = this.open.filter((r) => r.run === run).map((r) => r.firstIndex);
+      if (run.ended && needed.length === 0) {
+        this.runs.splice(this.runs.indexOf(run), 1);
+        void rm(run.folder, { recursive: true, force: true });
+        continue;
+      }
+      const firstNeeded = Math.min(...needed, Infinity);
+      while (run.segments.length > 1) {
+        const oldest = run.segments[0] as Segment;
+        const end = run.endMs(oldest);
+        if (oldest.index >= firstNeeded || end === undefined || end >= keepAfter) break;
+        run.segments.shift();
+        void rm(oldest.file, { force: true });
+      }
+    }
+  }
+
+  private saveJournal(): void {
+    const entries: JournalEntry[] = this.open.map((recording) => ({
+      id: recording.id,
+      trigger: recording.trigger,
+      run: recording.run.name,
+      firstSegment: basename(recording.run.pathOf(recording.firstIndex)),
+      ...(recording.startMs !== undefined ? { startMs: recording.startMs } : {}),
+      ...(recording.endMs !== undefined ? { endMs: recording.endMs } : {}),
+    }));
+    // Written one after the other, in order: an older journal never lands after a newer one.
+    this.journalWrites = this.journalWrites
+      .then(() => writeJournal(this.options.spool, entries))
+      .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot write the recordings journal'));
+  }
+
+  private journalWrites: Promise<void> = Promise.resolve();
+}
