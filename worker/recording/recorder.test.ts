@@ -123,6 +123,19 @@ describe('motion recordings', () => {
     await waitUntil(() => finished().length === 2, 10_000, 'a second recording');
   });
 
+  it('records a short motion without pre-roll from the segment being written alone', async () => {
+    const { recorder, finished } = await startRecording({ ...SETTINGS, preRollSeconds: 0, postRollSeconds: 0 });
+    await sleep(3000);
+    recorder.motionStarted(Date.now());
+    await sleep(500);
+    recorder.motionEnded(Date.now());
+    await waitUntil(() => finished().length === 1, 3000, 'the recording');
+    const recording = finished()[0] as Finished;
+    expect(recording.durationSeconds).toBeGreaterThan(0.4);
+    expect(recording.durationSeconds).toBeLessThan(2.6);
+    expect((await inspect(join(storage, recording.path))).decodeErrors).toBe('');
+  });
+
   it('finishes the recording in progress with what has arrived when stopped', async () => {
     const { recorder, finished, stop } = await startRecording();
     await sleep(3000);

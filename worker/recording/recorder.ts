@@ -241,7 +241,9 @@ export class Recorder {
     for (let i = run.segments.length - 1; i >= 0; i--) {
       const segment = run.segments[i] as Segment;
       const start = run.startMs(segment);
-      if (start !== undefined && start <= from) return segment.index;
+      const end = run.endMs(segment);
+      // The segment holding `from`, or the one after it when it ended before (the one being written).
+      if (start !== undefined && start <= from) return end !== undefined && end <= from ? segment.index + 1 : segment.index;
     }
     return run.segments[0]?.index ?? run.writingIndex;
   }
@@ -292,7 +294,9 @@ export class Recorder {
     const paths = whole.filter((s) => recording.endMs === undefined || (run.startMs(s) ?? 0) < recording.endMs).map((s) => s.file);
     const writingPath = run.pathOf(Math.max(recording.firstIndex, run.writingIndex));
     if (writing && existsSync(writingPath)) paths.push(writingPath);
-    const startMs = first ? run.startMs(first) : undefined;
+    // With no whole segment of its own, it starts where the last whole segment ended.
+    const lastWhole = run.segments.at(-1);
+    const startMs = first ? run.startMs(first) : writing && lastWhole ? run.endMs(lastWhole) : undefined;
     try {
       if (startMs === undefined) throw new Error('no whole segment arrived before it ended');
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
