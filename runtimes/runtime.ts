@@ -1,5 +1,5 @@
 import type { WorkerExit } from '../controller/lifecycle/camera-machine.js';
-import type { Heartbeat, LiveSettings, RecordingMessage, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
+import type { Heartbeat, LiveSettings, MotionMessage, RecordingMessage, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
 
 /**
  * How a camera's worker is run. The controller knows only this interface, so that the process
@@ -20,6 +20,8 @@ export interface WorkerCallbacks {
   onEvent(event: WorkerEvent): void;
   /** A recording started, finished or failed. */
   onRecording(message: RecordingMessage): void;
+  /** Motion started or ended. */
+  onMotion(message: MotionMessage): void;
   onLog(record: WorkerLogRecord): void;
   /** Called once, when the worker is gone (or could not be started). */
   onExit(exit: WorkerExit): void;

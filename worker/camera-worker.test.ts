@@ -1,5 +1,5 @@
 // CameraWorker against real RTSP cameras (scripts/rtsp-server.py) and real ffmpeg processes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,16 +43,18 @@ const workers: CameraWorker[] = [];
 /** A started worker, stopped after the test, with every heartbeat it sent (each checked against the protocol). */
 function startWorker(workerConfig: WorkerConfig, options: Partial<CameraWorkerOptions> = {}) {
   const heartbeats: Received[] = [];
+  const messages: WorkerMessage[] = [];
   const send = (message: WorkerMessage) => {
     const parsed = parseWorkerMessage(JSON.parse(JSON.stringify(message)));
     if (!parsed.ok) throw new Error(parsed.error);
     if (message.type === 'heartbeat') heartbeats.push({ at: Date.now(), heartbeat: message });
+    else messages.push(message);
   };
   const worker = new CameraWorker({ config: workerConfig, send, logger: createLogger('test', 'silent'), stallMs: 4000, reconnectInitialMs: 100, ...options });
   workers.push(worker);
   worker.start();
   const last = () => heartbeats[heartbeats.length - 1]?.heartbeat;
-  return { worker, heartbeats, last };
+  return { worker, heartbeats, last, messages };
 }
 
 afterEach(async () => {
@@ -99,6 +101,22 @@ describe('a worker on a camera that works', () => {
     await worker.stop(2000);
     expect(pids.filter(isAlive)).toEqual([]);
     expect(worker.heartbeat().ffmpegPids).toEqual([]);
+  });
+
+  it('detects the moving ball on the sub stream, records the main stream around it, and finishes the recording when stopped', async () => {
+    const { worker, messages } = startWorker(config(camera, { recording: { ...live.recording, preRollSeconds: 1 } }));
+    const types = () => messages.map((m) => m.type);
+    await waitUntil(() => types().includes('recordingStarted'), 15_000, 'motion and a recording');
+    const motion = messages.find((m) => m.type === 'motionStarted');
+    expect(motion).toMatchObject({ type: 'motionStarted' });
+    expect(types().indexOf('motionStarted')).toBeLessThan(types().indexOf('recordingStarted'));
+    await sleep(2000);
+    await worker.stop(2000);
+    const finished = messages.find((m) => m.type === 'recordingFinished');
+    expect(finished).toMatchObject({ type: 'recordingFinished', trigger: 'motion', codec: 'h264', width: 320, height: 240 });
+    if (finished?.type !== 'recordingFinished') return;
+    expect(existsSync(join(storage, finished.path))).toBe(true);
+    expect(finished.durationSeconds).toBeGreaterThan(1.5);
   });
 
   it('restarts only the sub ffmpeg when motion.width changes, and never reports the deliberate restart as unhealthy', async () => {

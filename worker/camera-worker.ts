@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import { grayFramesArgs, recordSegmentsArgs } from './ffmpeg-commands.js';
+import { MotionAnalysis } from './motion/motion-analysis.js';
 import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage } from './protocol.js';
 import { Recorder } from './recording/recorder.js';
 import { SegmentFeed } from './recording/segment-feed.js';
@@ -27,6 +28,7 @@ export class CameraWorker {
   private lastHealthy: boolean | undefined;
   private readonly recorder: Recorder;
   private readonly feed: SegmentFeed;
+  private readonly motion: MotionAnalysis;
   /** The spool's recovery, after which the main stream starts. */
   private recovery: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -43,6 +45,17 @@ export class CameraWorker {
       logger,
     });
     this.feed = new SegmentFeed(this.recorder, logger);
+    this.motion = new MotionAnalysis(config.motion, {
+      // The motion is reported before the recording it starts or ends.
+      started: ({ at, score, boxes }) => {
+        options.send({ v: PROTOCOL_VERSION, type: 'motionStarted', at, score, boxes });
+        this.recorder.motionStarted(at);
+      },
+      ended: ({ at, startedAt, peakScore }) => {
+        options.send({ v: PROTOCOL_VERSION, type: 'motionEnded', at, startedAt, peakScore });
+        this.recorder.motionEnded(at);
+      },
+    });
     const common = {
       secrets: config.secrets,
       logger: options.logger,
@@ -68,8 +81,8 @@ export class CameraWorker {
           ...common,
           name: 'sub',
           args: (probe) => grayFramesArgs(sub, this.settings.motion.width, probe),
-          // Motion detection (the next step) analyses these frames; for now they are counted.
-          output: { kind: 'grayFrames', onFrame: () => undefined },
+          output: { kind: 'grayFrames', onFrame: (frame, width, height, at) => this.motion.frame(frame, width, height, at) },
+          onExit: () => this.motion.interrupted(),
         }),
       );
     }
@@ -98,6 +111,7 @@ export class CameraWorker {
     this.settings = settings;
     if (heartbeatChanged) this.scheduleHeartbeats();
     this.recorder.update(settings.recording);
+    this.motion.update(settings.motion);
     // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
     if (widthChanged) await this.pipelines.get('sub')?.restart(2000);
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');

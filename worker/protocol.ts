@@ -1,6 +1,7 @@
 import { loadCrd, type OpenApiSchema } from '../crds-like-schemas/crd.js';
 import type { CameraSpec } from '../crds-like-schemas/generated/camera.js';
 import { createValidator, type Validate } from '../crds-like-schemas/validator.js';
+import type { MotionBox } from './motion/motion-detector.js';
 import type { RecorderEvent } from './recording/recorder.js';
 
 /**
@@ -81,12 +82,18 @@ export interface WorkerEvent {
 /** A recording started, finished or failed (see RecorderEvent). */
 export type RecordingMessage = { v: typeof PROTOCOL_VERSION } & RecorderEvent;
 
-export type WorkerMessage = Heartbeat | WorkerEvent | RecordingMessage;
+/** Motion began (at its first moving frame) or ended (at its last), on the analysis stream. */
+export type MotionMessage =
+  | { v: typeof PROTOCOL_VERSION; type: 'motionStarted'; at: number; score: number; boxes: MotionBox[] }
+  | { v: typeof PROTOCOL_VERSION; type: 'motionEnded'; at: number; startedAt: number; peakScore: number };
+
+export type WorkerMessage = Heartbeat | WorkerEvent | RecordingMessage | MotionMessage;
 
 const version: OpenApiSchema = { type: 'integer', enum: [PROTOCOL_VERSION] };
 const text = (maxLength: number): OpenApiSchema => ({ type: 'string', maxLength });
 const count: OpenApiSchema = { type: 'integer', minimum: 0 };
 const trigger: OpenApiSchema = { type: 'string', enum: ['motion', 'continuous'] };
+const fraction: OpenApiSchema = { type: 'number', minimum: 0, maximum: 1 };
 
 function messageSchema(type: string, properties: Record<string, OpenApiSchema>): OpenApiSchema {
   return {
@@ -161,6 +168,18 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           message: text(2000),
         }),
       ),
+      motionStarted: compiledOnFirstUse(
+        messageSchema('motionStarted', {
+          at: count,
+          score: fraction,
+          boxes: {
+            type: 'array',
+            maxItems: 16,
+            items: { type: 'object', required: ['x', 'y', 'width', 'height'], properties: { x: fraction, y: fraction, width: fraction, height: fraction } },
+          },
+        }),
+      ),
+      motionEnded: compiledOnFirstUse(messageSchema('motionEnded', { at: count, startedAt: count, peakScore: fraction })),
       recordingStarted: compiledOnFirstUse(messageSchema('recordingStarted', { id: text(64), trigger })),
       recordingFinished: compiledOnFirstUse(
         messageSchema('recordingFinished', {

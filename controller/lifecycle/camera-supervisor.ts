@@ -3,7 +3,7 @@ import type { CameraStatus } from '../../crds-like-schemas/generated/camera.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Runtime, WorkerHandle, WorkerLogRecord } from '../../runtimes/runtime.js';
-import type { Heartbeat, LiveSettings, RecordingMessage, StreamRole, WorkerConfig } from '../../worker/protocol.js';
+import type { Heartbeat, LiveSettings, MotionMessage, RecordingMessage, StreamRole, WorkerConfig } from '../../worker/protocol.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 import type { CameraFigures, Metrics } from '../metrics/metrics.js';
@@ -219,6 +219,7 @@ export class CameraSupervisor {
         if (this.handle === handle) this.deps.events.record({ kind: 'Camera', name: this.name }, event.eventType, event.reason, event.message);
       },
       onRecording: (message) => this.recording(message),
+      onMotion: (message) => this.motion(message),
       onLog: (record) => this.deps.relayLog({ ...record, camera: this.name }),
       onExit: (exit) => {
         if (this.handle !== handle) return;
@@ -248,6 +249,16 @@ export class CameraSupervisor {
     this.lastHeartbeatAt = now;
     this.actor.send({ type: 'HEARTBEAT', healthy: heartbeat.healthy, detail: heartbeat.detail });
     if (!previous || changesMoreThanFigures(previous, heartbeat) || now - this.lastStatusWriteAt >= STATUS_FIGURES_INTERVAL_MS) this.writeStatus();
+  }
+
+  /** Motion on the camera: an Event (and a count) when it starts, a log line when it ends. */
+  private motion(message: MotionMessage): void {
+    if (message.type === 'motionStarted') {
+      this.deps.metrics.motionStarted(this.name);
+      const percent = (message.score * 100).toFixed(1);
+      this.deps.events.record({ kind: 'Camera', name: this.name }, 'Normal', 'MotionDetected', `motion over ${percent}% of the picture`);
+    }
+    this.logger.info({ event: message.type, at: new Date(message.at).toISOString() }, 'motion');
   }
 
   /**

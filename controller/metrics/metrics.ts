@@ -24,6 +24,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly transitions: Counter<'camera' | 'from' | 'to'>;
   private readonly restarts: Counter<'camera'>;
+  private readonly motionEvents: Counter<'camera'>;
   private readonly recordings: Counter<'camera' | 'trigger'>;
   private readonly recordedBytes: Counter<'camera'>;
   private readonly recordingFailures: Counter<'camera' | 'trigger'>;
@@ -52,6 +53,12 @@ export class Metrics {
     this.restarts = new Counter({
       name: 'camlet_camera_restarts_total',
       help: "Restarts of each camera's worker after a crash or a hang.",
+      labelNames: ['camera'],
+      registers,
+    });
+    this.motionEvents = new Counter({
+      name: 'camlet_motion_events_total',
+      help: 'Motion events detected on each camera (counted when the motion starts).',
       labelNames: ['camera'],
       registers,
     });
@@ -172,6 +179,10 @@ export class Metrics {
     this.restarts.inc({ camera });
   }
 
+  motionStarted(camera: string): void {
+    this.motionEvents.inc({ camera });
+  }
+
   recorded(camera: string, trigger: string, bytes: number): void {
     this.recordings.inc({ camera, trigger });
     this.recordedBytes.inc({ camera }, bytes);
@@ -198,6 +209,7 @@ export class Metrics {
     for (const from of CAMERA_STATES) for (const to of CAMERA_STATES) this.transitions.remove({ camera, from, to });
     this.restarts.remove({ camera });
     this.recordedBytes.remove({ camera });
+    this.motionEvents.remove({ camera });
     for (const trigger of RECORDING_TRIGGERS) {
       this.recordings.remove({ camera, trigger });
       this.recordingFailures.remove({ camera, trigger });

@@ -46,6 +46,7 @@ function start(runtime: ProcessRuntime, workerConfig: WorkerConfig) {
     onHeartbeat: (heartbeat) => heartbeats.push(heartbeat),
     onEvent: () => undefined,
     onRecording: () => undefined,
+    onMotion: () => undefined,
     onLog: (record) => logs.push(record),
     onExit: (exit) => exits.push({ at: Date.now(), exit }),
   });

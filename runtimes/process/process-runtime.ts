@@ -66,6 +66,7 @@ export class ProcessRuntime implements Runtime {
       const message = parsed.message;
       if (message.type === 'heartbeat') callbacks.onHeartbeat(message);
       else if (message.type === 'event') callbacks.onEvent(message);
+      else if (message.type === 'motionStarted' || message.type === 'motionEnded') callbacks.onMotion(message);
       else callbacks.onRecording(message);
     });
     child.on('error', (error) => exit({ code: null, signal: null, error: error.message }));

@@ -56,11 +56,15 @@ describe('manifests reconciled while the controller runs', () => {
     const reasons = (await controller.events('door')).map((e) => e.reason);
     expect(reasons).toContain('Updated');
 
-    // A live change that a condition follows shows at once, with the generation that caused it.
+    // The test camera's moving ball is motion: a recording is under way. Turning recording off
+    // finishes it (a few hundred ms to write the MP4) and then says so, without a restart.
+    expect(await controller.waitForCamera('door', (c) => condition(c, 'Recording')?.status === 'True', 'a motion recording', 10_000)).toBeDefined();
     await controller.writeManifest('door.yaml', cameraManifest('door', rtsp.url('main'), rtsp.url('sub'), '  motion: { threshold: 40 }\n  recording: { mode: "off" }\n'));
-    const off = await controller.waitForCamera('door', (c) => c.status.observedGeneration === 3, 'observedGeneration 3', 2000);
+    const off = await controller.waitForCamera('door', (c) => c.status.observedGeneration === 3 && condition(c, 'Recording')?.status === 'False', 'recording off', 3000);
     expect(condition(off, 'Recording')).toMatchObject({ status: 'False', reason: 'RecordingOff' });
     expect(off.status.worker?.pid).toBe(before.status.worker?.pid);
+    const finished = (await controller.events('door')).find((e) => e.reason === 'RecordingFinished');
+    expect(finished?.message).toMatch(/^door\/\d{4}-\d{2}-\d{2}\/door-\d{8}T\d{6}Z\.mp4: [\d.]+ s, [\d.]+ MB, h264 \d+x\d+$/);
   });
 
   it('restarts the worker when a stream URL changes', async () => {

@@ -63,6 +63,8 @@ export class Run {
   constructor(
     readonly name: string,
     readonly folder: string,
+    /** When ffmpeg was started: a little before its first packet, the only time known of a run that has closed no segment yet. */
+    readonly startedAt: number,
   ) {}
 
   get segmentPattern(): string {
@@ -155,7 +157,7 @@ export class Recorder {
   /** A new run of ffmpeg is about to start: its folder, where ffmpeg writes its segments and list. */
   startRun(nowMs = Date.now()): Run {
     const name = createRunFolder(this.options.spool, nowMs);
-    const run = new Run(name, join(this.options.spool, name));
+    const run = new Run(name, join(this.options.spool, name), nowMs);
     this.runs.push(run);
     if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
     else if (this.settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, 0);
@@ -294,11 +296,11 @@ export class Recorder {
     const paths = whole.filter((s) => recording.endMs === undefined || (run.startMs(s) ?? 0) < recording.endMs).map((s) => s.file);
     const writingPath = run.pathOf(Math.max(recording.firstIndex, run.writingIndex));
     if (writing && existsSync(writingPath)) paths.push(writingPath);
-    // With no whole segment of its own, it starts where the last whole segment ended.
+    // With no whole segment of its own, it starts where the last whole segment ended, or with the run.
     const lastWhole = run.segments.at(-1);
-    const startMs = first ? run.startMs(first) : writing && lastWhole ? run.endMs(lastWhole) : undefined;
+    const startMs = first ? run.startMs(first) : writing ? (lastWhole ? run.endMs(lastWhole) : run.startedAt) : undefined;
     try {
-      if (startMs === undefined) throw new Error('no whole segment arrived before it ended');
+      if (startMs === undefined || paths.length === 0) throw new Error('no video arrived before it ended');
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
       await this.assemble(recording, paths, startMs, maxSeconds, why);
     } catch (error) {

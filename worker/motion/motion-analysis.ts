@@ -1,0 +1,56 @@
+import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
+import type { MotionEnd, MotionStart } from './hysteresis.js';
+import { MotionDetector, type MotionBox } from './motion-detector.js';
+import { FrameSampler } from './frame-sampler.js';
+
+export interface MotionAnalysisEvents {
+  started(start: MotionStart & { score: number; boxes: MotionBox[] }): void;
+  ended(end: MotionEnd): void;
+}
+
+/**
+ * The worker's side of motion: every decoded frame of the analysis stream comes in, `motion.fps`
+ * of them per second are analysed (the rest skipped), and motion starts and ends are handed on.
+ * The detector is made for the frames' size when the first arrives, and anew if it changes (a
+ * new `motion.width`).
+ */
+export class MotionAnalysis {
+  private detector: MotionDetector | undefined;
+  private readonly sampler: FrameSampler;
+
+  constructor(
+    private settings: CameraSpec['motion'],
+    private readonly events: MotionAnalysisEvents,
+  ) {
+    this.sampler = new FrameSampler(settings.fps);
+  }
+
+  get counts(): { analysed: number; skipped: number } {
+    return { analysed: this.sampler.analysed, skipped: this.sampler.skipped };
+  }
+
+  frame(frame: Uint8Array, width: number, height: number, at: number): void {
+    if (!this.settings.enabled || !this.sampler.take(at)) return;
+    if (this.detector?.width !== width || this.detector.height !== height) {
+      this.interrupted();
+      this.detector = new MotionDetector(width, height, this.settings);
+    }
+    const result = this.detector.analyse(frame, at);
+    if (result.started) this.events.started({ ...result.started, score: result.score, boxes: result.boxes });
+    if (result.ended) this.events.ended(result.ended);
+  }
+
+  update(settings: CameraSpec['motion']): void {
+    this.settings = settings;
+    this.sampler.setFps(settings.fps);
+    this.detector?.update(settings);
+    if (!settings.enabled) this.interrupted();
+  }
+
+  /** The analysis stream stopped, reconnected or was turned off: motion in progress ends at its last moving frame. */
+  interrupted(): void {
+    this.sampler.reset();
+    const ended = this.detector?.reset();
+    if (ended) this.events.ended(ended);
+  }
+}
