@@ -3,9 +3,12 @@
 
 Serves two mounts, like an IP camera: /main (the recording stream) and /sub (the
 low-resolution analysis stream), each an H.264 encoding of GStreamer's moving-ball test
-pattern, so that there is motion to detect. Each mount is shared: one encoder per mount,
-whatever the number of clients, and encoding runs only while a client is connected.
-RTP over TCP (interleaved) and over UDP are both offered (the factory default), as cameras do.
+pattern, so that there is motion to detect, or, with --main-file/--sub-file, an H.264 clip
+(.mp4 or raw Annex-B .h264) looped forever without re-encoding: what a client receives is the
+file's own H.264, as a live stream whose timestamps keep increasing across loops. Each mount is
+shared: one encoder (or clip feeder) per mount, whatever the number of clients, and it runs only
+while a client is connected. RTP over TCP (interleaved) and over UDP are both offered (the
+factory default), as cameras do.
 
 Prints `READY port=<port>` on stdout once it listens, so that a caller asking for port 0
 learns the port the kernel chose. Dies with its parent (PR_SET_PDEATHSIG), so a killed
@@ -52,6 +55,110 @@ def pipeline_for(width: int, height: int, fps: int, pattern: str) -> str:
     )
 
 
+def clip_pipeline() -> str:
+    # A live source: gst-rtsp-server then treats the mount as a camera (SDP range "now-", no
+    # seeking). With a file source the media is video-on-demand instead, and each client's PLAY
+    # (ffmpeg asks for npt=0-) seeks the shared pipeline back to the start under the other clients.
+    # config-interval=-1: SPS and PPS before every keyframe, so that a client joining mid-stream
+    # decodes from the next keyframe, whatever the file carries in-band.
+    return "( appsrc name=clip is-live=true format=time ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+
+
+def shallow_copy(Gst, buffer):
+    # In Python, Buffer.copy() only adds a reference (the boxed type's copy), so new timestamps
+    # would land on the original; copy_region shares the memory without copying the picture.
+    # (Gst.BUFFER_COPY_ALL, a C macro, is 0 in Python.)
+    flags = Gst.BufferCopyFlags.FLAGS | Gst.BufferCopyFlags.TIMESTAMPS | Gst.BufferCopyFlags.META | Gst.BufferCopyFlags.MEMORY
+    return buffer.copy_region(flags, 0, buffer.get_size())
+
+
+class Clip:
+    """An H.264 file read once into memory: its caps and its access units, in decoding order."""
+
+    def __init__(self, Gst, path: str) -> None:
+        # The file's own access units, in the avc form that the payloader takes, with the
+        # parameter sets in the caps (codec_data) for the SDP. An MP4's samples are that already;
+        # a raw stream needs h264parse to cut it. (Not parsebin: its parser outputs byte-stream,
+        # adding an access unit delimiter to every frame.)
+        if path.endswith(".mp4"):
+            source = "filesrc name=file ! qtdemux name=demux demux.video_0"
+        elif path.endswith(".h264"):
+            source = "filesrc name=file ! h264parse"
+        else:
+            raise ValueError(f"{path}: expected an .mp4 or a raw .h264 file")
+        reader = Gst.parse_launch(
+            f"{source} ! video/x-h264,stream-format=avc,alignment=au ! appsink name=sink sync=false wait-on-eos=false"
+        )
+        reader.get_by_name("file").set_property("location", path)
+        sink = reader.get_by_name("sink")
+        reader.set_state(Gst.State.PLAYING)
+        # The appsink keeps every frame until pulled (wait-on-eos=false: without waiting for that
+        # to post EOS), so the whole file is read first.
+        end = reader.get_bus().timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        self.frames = []
+        self.caps = None
+        while (sample := sink.emit("try-pull-sample", 0)) is not None:
+            self.caps = sample.get_caps()
+            frame = shallow_copy(Gst, sample.get_buffer())
+            # A raw .h264 stream carries decoding times only; in the baseline profile (no
+            # B-frames) they are the presentation times, which the payloader needs.
+            if frame.pts == Gst.CLOCK_TIME_NONE:
+                frame.pts = frame.dts
+            # Looping back to the first frame is no discontinuity for the payloader.
+            frame.unset_flags(Gst.BufferFlags.DISCONT)
+            self.frames.append(frame)
+        reader.set_state(Gst.State.NULL)
+        if end is None:
+            raise ValueError(f"cannot read H.264 from {path}: timed out")
+        if end.type == Gst.MessageType.ERROR:
+            error, debug = end.parse_error()
+            # The demuxer had no video track, or one that would not link to the H.264 caps.
+            reason = "no H.264 video track" if "not-linked" in (debug or "") else error.message
+            raise ValueError(f"cannot read H.264 from {path}: {reason}")
+        if not self.frames:
+            raise ValueError(f"no H.264 frames in {path}")
+        first, last = self.frames[0], self.frames[-1]
+        if Gst.CLOCK_TIME_NONE in (first.dts, last.dts, last.duration):
+            raise ValueError(f"cannot loop {path}: its frames have no timestamps")
+        self.start = first.dts
+        # One loop lasts until its last frame ends: the next loop's first frame comes one frame
+        # duration after it, as any other frame would.
+        self.period = last.dts + last.duration - first.dts
+
+
+class ClipFeeder:
+    """Feeds a clip's access units, looped, to one media's appsrc.
+
+    Timestamps start at the pipeline's running time when the first frame is asked for, as a
+    camera's capture times would, and each loop is shifted by the clip's length, so that they
+    keep increasing at the clip's own rate. The appsrc asks for a frame as soon as the previous
+    one has left; the RTSP server's sinks, which synchronise on the clock, set the real-time pace.
+    """
+
+    def __init__(self, Gst, clip: Clip, appsrc) -> None:
+        self.Gst = Gst
+        self.clip = clip
+        self.index = 0
+        self.shift = None
+        appsrc.set_property("caps", clip.caps)
+        appsrc.connect("need-data", self.need_data)
+
+    def need_data(self, appsrc, _length: int) -> None:
+        clip = self.clip
+        position = self.index % len(clip.frames)
+        if self.shift is None:
+            clock = appsrc.get_clock()
+            now = clock.get_time() - appsrc.get_base_time() if clock else 0
+            self.shift = now - clip.start
+        elif position == 0:
+            self.shift += clip.period
+        frame = shallow_copy(self.Gst, clip.frames[position])
+        frame.pts += self.shift
+        frame.dts += self.shift
+        appsrc.emit("push-buffer", frame)
+        self.index += 1
+
+
 def load_gstreamer():
     import gi
 
@@ -70,7 +177,8 @@ def check() -> int:
     except (ImportError, ValueError) as error:
         print(f"GStreamer RTSP server bindings missing: {error}", file=sys.stderr)
         return 1
-    missing = [e for e in ("videotestsrc", "x264enc", "rtph264pay") if Gst.ElementFactory.find(e) is None]
+    elements = ("videotestsrc", "x264enc", "rtph264pay", "appsrc", "filesrc", "qtdemux", "h264parse", "appsink")
+    missing = [e for e in elements if Gst.ElementFactory.find(e) is None]
     if missing:
         print(f"GStreamer elements missing: {', '.join(missing)}", file=sys.stderr)
         return 1
@@ -82,8 +190,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only check that GStreamer is usable")
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0: let the kernel choose")
-    parser.add_argument("--main", type=parse_video_mode, default=(640, 360, 15), metavar="WxH@FPS")
-    parser.add_argument("--sub", type=parse_video_mode, default=(320, 180, 10), metavar="WxH@FPS")
+    for mount, mode in (("main", (640, 360, 15)), ("sub", (320, 180, 10))):
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument(f"--{mount}", type=parse_video_mode, default=mode, metavar="WxH@FPS")
+        source.add_argument(f"--{mount}-file", metavar="PATH", help="serve this H.264 clip (.mp4 or .h264), looped")
     parser.add_argument("--pattern", default="ball", help="videotestsrc pattern")
     parser.add_argument("--user", help="require RTSP basic authentication with this user")
     parser.add_argument("--password-env", help="environment variable holding the password for --user")
@@ -93,7 +203,14 @@ def main() -> int:
         return check()
 
     die_with_parent()
-    GLib, _, GstRtspServer = load_gstreamer()
+    GLib, Gst, GstRtspServer = load_gstreamer()
+
+    # Read before listening, so that a bad file fails the start rather than the first client.
+    try:
+        clips = {path: Clip(Gst, path) for path in (args.main_file, args.sub_file) if path}
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
 
     server = GstRtspServer.RTSPServer()
     server.set_address(args.address)
@@ -113,9 +230,17 @@ def main() -> int:
         server.set_auth(auth)
 
     mounts = server.get_mount_points()
-    for path, (width, height, fps) in (("/main", args.main), ("/sub", args.sub)):
+    for path, mode, clip_path in (("/main", args.main, args.main_file), ("/sub", args.sub, args.sub_file)):
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(pipeline_for(width, height, fps, args.pattern))
+        if clip_path:
+            factory.set_launch(clip_pipeline())
+            # The feeder lives as long as its appsrc, which holds its need-data handler.
+            factory.connect(
+                "media-configure",
+                lambda _, media, clip=clips[clip_path]: ClipFeeder(Gst, clip, media.get_element().get_by_name("clip")),
+            )
+        else:
+            factory.set_launch(pipeline_for(*mode, args.pattern))
         factory.set_shared(True)
         if args.user:
             permissions = GstRtspServer.RTSPPermissions()

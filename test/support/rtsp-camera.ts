@@ -1,7 +1,8 @@
 // A real RTSP camera for tests: scripts/rtsp-server.py (GStreamer's gst-rtsp-server), serving
-// H.264 on /main and /sub. Small defaults keep the CPU low on a 2-core CI machine.
+// H.264 on /main and /sub: a test pattern encoded live, or an H.264 clip (see h264-clip.ts) looped
+// forever without re-encoding. Small defaults keep the CPU low on a 2-core CI machine.
 //
-//   const camera = await startRtspCamera();
+//   const camera = await startRtspCamera(); // or startRtspCamera({ mainFile: '/tmp/x/door.mp4' })
 //   ... camera.url('main') ...
 //   afterAll(stopAllRtspCameras);
 import type { ChildProcess } from 'node:child_process';
@@ -16,6 +17,13 @@ export interface RtspCameraOptions {
   main?: string;
   /** Sub stream mode, WIDTHxHEIGHT@FPS; default '160x120@5'. */
   sub?: string;
+  /**
+   * Serve this H.264 clip (.mp4, or raw Annex-B .h264) on /main instead of a test pattern: its own
+   * H.264, looped, as a live stream whose timestamps keep increasing across loops. Not with `main`.
+   */
+  mainFile?: string;
+  /** The same for /sub. Not with `sub`. */
+  subFile?: string;
   /** Require RTSP basic authentication with this user (and `password`). */
   user?: string;
   password?: string;
@@ -43,13 +51,17 @@ const running = new Set<RtspCamera>();
 
 /** Starts scripts/rtsp-server.py and resolves once it listens (its `READY port=N` line). */
 export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<RtspCamera> {
-  const { port = 0, main = '320x240@10', sub = '160x120@5', user, password } = options;
+  const { port = 0, main = '320x240@10', sub = '160x120@5', mainFile, subFile, user, password } = options;
+  if (mainFile !== undefined && options.main !== undefined) throw new Error('startRtspCamera: give main or mainFile, not both');
+  if (subFile !== undefined && options.sub !== undefined) throw new Error('startRtspCamera: give sub or subFile, not both');
   if ((user === undefined) !== (password === undefined)) {
     throw new Error('startRtspCamera: give both user and password, or neither');
   }
   if (password === '') throw new Error('startRtspCamera: the password must not be empty');
 
-  const args = [SCRIPT, '--port', String(port), '--main', main, '--sub', sub];
+  const args = [SCRIPT, '--port', String(port)];
+  args.push(...(mainFile === undefined ? ['--main', main] : ['--main-file', mainFile]));
+  args.push(...(subFile === undefined ? ['--sub', sub] : ['--sub-file', subFile]));
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env[PASSWORD_ENV];
   if (user !== undefined && password !== undefined) {
