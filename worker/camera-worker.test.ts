@@ -88,6 +88,11 @@ describe('a worker on a camera that works', () => {
     expect(main?.fps).toBeLessThanOrEqual(12);
     expect(sub?.fps).toBeGreaterThanOrEqual(4);
     expect(sub?.fps).toBeLessThanOrEqual(6);
+    // Every sub frame (5 fps) is analysed at motion.fps 5; the moving ball is motion.
+    expect(heartbeat?.motion?.analysedFps).toBeGreaterThanOrEqual(4);
+    expect(heartbeat?.motion?.analysedFps).toBeLessThanOrEqual(6);
+    expect(heartbeat?.motion?.skippedFps).toBeLessThan(1);
+    expect(heartbeat?.motion?.active).toBe(true);
     expect(main).toMatchObject({ connected: true, reconnects: 0 });
     expect(sub).toMatchObject({ connected: true, reconnects: 0 });
     expect(main?.error).toBeUndefined();

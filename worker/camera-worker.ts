@@ -138,6 +138,7 @@ export class CameraWorker {
       detail: pipelines.map(([, pipeline]) => pipeline.describe(now)).join(', '),
       streams: Object.fromEntries(pipelines.map(([role, pipeline]) => [role, pipeline.figures(now)])),
       ffmpegPids: pipelines.flatMap(([, pipeline]) => (pipeline.pid ? [pipeline.pid] : [])),
+      ...(this.settings.motion.enabled ? { motion: this.motion.figures(now) } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import { loadCrd, type OpenApiSchema } from '../crds-like-schemas/crd.js';
 import type { CameraSpec } from '../crds-like-schemas/generated/camera.js';
 import { createValidator, type Validate } from '../crds-like-schemas/validator.js';
+import type { MotionFigures } from './motion/motion-analysis.js';
 import type { MotionBox } from './motion/motion-detector.js';
 import type { RecorderEvent } from './recording/recorder.js';
 
@@ -69,6 +70,8 @@ export interface Heartbeat {
   streams: Partial<Record<StreamRole, StreamFigures>>;
   /** Pids of the worker's ffmpeg processes, for /workers/:name and resource accounting. */
   ffmpegPids: number[];
+  /** Motion analysis, while motion.enabled. */
+  motion?: MotionFigures;
 }
 
 export interface WorkerEvent {
@@ -95,11 +98,11 @@ const count: OpenApiSchema = { type: 'integer', minimum: 0 };
 const trigger: OpenApiSchema = { type: 'string', enum: ['motion', 'continuous'] };
 const fraction: OpenApiSchema = { type: 'number', minimum: 0, maximum: 1 };
 
-function messageSchema(type: string, properties: Record<string, OpenApiSchema>): OpenApiSchema {
+function messageSchema(type: string, properties: Record<string, OpenApiSchema>, optional: Record<string, OpenApiSchema> = {}): OpenApiSchema {
   return {
     type: 'object',
     required: ['v', 'type', ...Object.keys(properties)],
-    properties: { v: version, type: { type: 'string', enum: [type] }, ...properties },
+    properties: { v: version, type: { type: 'string', enum: [type] }, ...properties, ...optional },
   };
 }
 
@@ -159,6 +162,12 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           detail: text(2000),
           streams: { type: 'object', properties: { main: figures, sub: figures } },
           ffmpegPids: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 1 } },
+        }, {
+          motion: {
+            type: 'object',
+            required: ['analysedFps', 'skippedFps', 'active'],
+            properties: { analysedFps: { type: 'number', minimum: 0 }, skippedFps: { type: 'number', minimum: 0 }, active: { type: 'boolean' } },
+          },
         }),
       ),
       event: compiledOnFirstUse(

@@ -159,6 +159,7 @@ export class CameraSupervisor {
       ...(this.handle && this.lastHeartbeatAt !== undefined ? { heartbeatAgeSeconds: (now - this.lastHeartbeatAt) / 1000 } : {}),
       streams,
       ...(usage ? { usage } : {}),
+      ...(this.handle && this.lastHeartbeat?.motion ? { motion: this.lastHeartbeat.motion } : {}),
     };
   }
 
@@ -176,6 +177,7 @@ export class CameraSupervisor {
       ...(this.lastHeartbeatAt !== undefined ? { lastHeartbeatTime: new Date(this.lastHeartbeatAt).toISOString() } : {}),
       ...(heartbeat ? { heartbeat: { time: heartbeat.time, healthy: heartbeat.healthy, detail: heartbeat.detail, streams: heartbeat.streams, ffmpegPids: heartbeat.ffmpegPids } } : {}),
       ...(usage ? { usage } : {}),
+      ...(this.handle && this.lastHeartbeat?.motion ? { motion: this.lastHeartbeat.motion } : {}),
     };
   }
 
@@ -342,6 +344,7 @@ export class CameraSupervisor {
         conditions,
         streams: heartbeat ? streamFigures(heartbeat) : undefined,
         worker: handle ? { runtime: this.deps.runtime.name, pid: handle.pid, startTime: new Date(handle.startedAt).toISOString() } : undefined,
+        motion: heartbeat?.motion ? { analysedFps: heartbeat.motion.analysedFps, skippedFps: heartbeat.motion.skippedFps, active: heartbeat.motion.active } : undefined,
         recording,
       };
     });
@@ -350,7 +353,7 @@ export class CameraSupervisor {
 
 /** Health, a stream's connection, or a stream's rate going from unmeasured to measured (or back). */
 function changesMoreThanFigures(before: Heartbeat, after: Heartbeat): boolean {
-  if (before.healthy !== after.healthy) return true;
+  if (before.healthy !== after.healthy || before.motion?.active !== after.motion?.active) return true;
   const roles = new Set([...Object.keys(before.streams), ...Object.keys(after.streams)] as StreamRole[]);
   for (const role of roles) {
     const was = before.streams[role];

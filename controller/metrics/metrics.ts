@@ -9,6 +9,7 @@ export interface CameraFigures {
   heartbeatAgeSeconds?: number;
   streams: { stream: string; fps: number; connected: boolean; reconnects: number }[];
   usage?: { cpuSeconds: number; residentBytes: number };
+  motion?: { analysedFps: number; skippedFps: number };
 }
 
 const RECORDING_TRIGGERS = ['motion', 'continuous'] as const;
@@ -125,6 +126,24 @@ export class Metrics {
         registers,
       }),
       perCamera((f) => f.streams.map((s) => ({ labels: { camera: f.camera, stream: s.stream }, value: s.reconnects }))),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_motion_analysed_fps',
+        help: "Frames of each camera's analysis stream checked for motion per second; motion.fps when the stream keeps up.",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.motion ? [{ labels: { camera: f.camera }, value: f.motion.analysedFps }] : [])),
+    );
+    readAtScrape(
+      new Gauge({
+        name: 'camlet_motion_skipped_fps',
+        help: "Frames of each camera's analysis stream decoded but not checked for motion per second (the stream's rate above motion.fps).",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.motion ? [{ labels: { camera: f.camera }, value: f.motion.skippedFps }] : [])),
     );
     readAtScrape(
       new Counter({

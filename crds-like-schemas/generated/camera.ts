@@ -96,6 +96,15 @@ export type CameraStatus = {
     pid?: number;
     startTime?: string;
   };
+  /** Motion analysis of the worker, while motion.enabled. */
+  motion?: {
+    /** Frames analysed per second; motion.fps when the stream keeps up. */
+    analysedFps?: number;
+    /** Frames decoded but not analysed per second. */
+    skippedFps?: number;
+    /** Motion is in progress. */
+    active?: boolean;
+  };
   /** The recording being written, while there is one. */
   recording?: {
     id?: string;

@@ -1,7 +1,18 @@
 import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
 import type { MotionEnd, MotionStart } from './hysteresis.js';
 import { MotionDetector, type MotionBox } from './motion-detector.js';
+import { FpsMeter } from '../fps-meter.js';
 import { FrameSampler } from './frame-sampler.js';
+
+/** What the heartbeat reports of motion analysis. */
+export interface MotionFigures {
+  /** Frames analysed per second, over the last few seconds: motion.fps when the stream keeps up. */
+  analysedFps: number;
+  /** Frames decoded but passed over per second (the stream's rate above motion.fps). */
+  skippedFps: number;
+  /** Motion is in progress. */
+  active: boolean;
+}
 
 export interface MotionAnalysisEvents {
   started(start: MotionStart & { score: number; boxes: MotionBox[] }): void;
@@ -17,6 +28,8 @@ export interface MotionAnalysisEvents {
 export class MotionAnalysis {
   private detector: MotionDetector | undefined;
   private readonly sampler: FrameSampler;
+  private readonly analysedMeter = new FpsMeter();
+  private readonly skippedMeter = new FpsMeter();
 
   constructor(
     private settings: CameraSpec['motion'],
@@ -25,12 +38,17 @@ export class MotionAnalysis {
     this.sampler = new FrameSampler(settings.fps);
   }
 
-  get counts(): { analysed: number; skipped: number } {
-    return { analysed: this.sampler.analysed, skipped: this.sampler.skipped };
+  figures(now: number): MotionFigures {
+    const round = (fps: number) => Math.round(fps * 10) / 10;
+    return { analysedFps: round(this.analysedMeter.fps(now)), skippedFps: round(this.skippedMeter.fps(now)), active: this.detector?.inMotion ?? false };
   }
 
   frame(frame: Uint8Array, width: number, height: number, at: number): void {
-    if (!this.settings.enabled || !this.sampler.take(at)) return;
+    if (!this.settings.enabled) return;
+    const take = this.sampler.take(at);
+    this.analysedMeter.sample(at, this.sampler.analysed);
+    this.skippedMeter.sample(at, this.sampler.skipped);
+    if (!take) return;
     if (this.detector?.width !== width || this.detector.height !== height) {
       this.interrupted();
       this.detector = new MotionDetector(width, height, this.settings);
