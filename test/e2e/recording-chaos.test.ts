@@ -81,7 +81,6 @@ describe('recording through kills of ffmpeg and of the worker', () => {
     /** The main ffmpeg of the running worker, once it runs and has delivered frames. */
     const mainPid = () => (heartbeat?.streams.main?.connected ? heartbeat.ffmpegPids[0] : undefined);
 
-    const startedAt = Date.now();
     start();
     /** Each kill: when, of what, and when the main stream ran again. */
     const kills: { at: number; what: 'worker' | 'ffmpeg'; upAt: number }[] = [];
