@@ -68,7 +68,9 @@ export class StreamPipeline {
   constructor(private readonly options: PipelineOptions) {
     this.stallMs = options.stallMs ?? 5000;
     this.reconnectInitialMs = options.reconnectInitialMs ?? 500;
-    this.reconnectMaxMs = options.reconnectMaxMs ?? 10_000;
+    // At most 2 s between attempts: a camera that comes back records again within seconds, and
+    // one ffmpeg started every 2 s for a camera that stays down costs next to nothing.
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 2000;
   }
 
   get pid(): number | undefined {
