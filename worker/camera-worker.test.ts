@@ -124,6 +124,16 @@ describe('a worker on a camera that works', () => {
     expect(finished.durationSeconds).toBeGreaterThan(1.5);
   });
 
+  it('analyses the main stream, with a Warning, when no sub stream is declared', async () => {
+    const { heartbeats, messages } = startWorker(config(camera, { streams: { main: { url: camera.url('main'), transport: 'tcp' } } }));
+    expect(messages[0]).toMatchObject({ type: 'event', eventType: 'Warning', reason: 'NoSubStream' });
+    const healthy = await waitUntil(() => heartbeats.find((h) => h.heartbeat.healthy), 10_000, 'a healthy heartbeat');
+    expect(Object.keys(healthy.heartbeat.streams).sort()).toEqual(['analysis', 'main']);
+    // The moving ball, found on the main stream's pictures, is recorded.
+    await waitUntil(() => messages.some((m) => m.type === 'recordingStarted'), 10_000, 'motion and a recording');
+    expect(messages.some((m) => m.type === 'motionStarted')).toBe(true);
+  });
+
   it('restarts only the sub ffmpeg when motion.width changes, and never reports the deliberate restart as unhealthy', async () => {
     const { worker, heartbeats } = startWorker(config(camera));
     await waitUntil(() => worker.heartbeat().healthy, 10_000, 'a healthy worker');

@@ -29,6 +29,7 @@ export class CameraWorker {
   private readonly recorder: Recorder;
   private readonly feed: SegmentFeed;
   private readonly motion: MotionAnalysis;
+  private readonly analysisRole: 'sub' | 'analysis';
   /** The spool's recovery, after which the main stream starts. */
   private recovery: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -73,19 +74,20 @@ export class CameraWorker {
         onExit: () => this.feed.runExited(),
       }),
     );
-    const sub = config.streams.sub;
-    if (sub) {
-      this.pipelines.set(
-        'sub',
-        new StreamPipeline({
-          ...common,
-          name: 'sub',
-          args: (probe) => grayFramesArgs(sub, this.settings.motion.width, probe),
-          output: { kind: 'grayFrames', onFrame: (frame, width, height, at) => this.motion.frame(frame, width, height, at) },
-          onExit: () => this.motion.interrupted(),
-        }),
-      );
-    }
+    // Motion is analysed on the sub stream; a camera without one has its main stream decoded
+    // as well (the 'analysis' stream), which costs the decoding of the full picture.
+    this.analysisRole = config.streams.sub ? 'sub' : 'analysis';
+    const analysed = config.streams.sub ?? config.streams.main;
+    this.pipelines.set(
+      this.analysisRole,
+      new StreamPipeline({
+        ...common,
+        name: this.analysisRole,
+        args: (probe) => grayFramesArgs(analysed, this.settings.motion.width, probe),
+        output: { kind: 'grayFrames', onFrame: (frame, width, height, at) => this.motion.frame(frame, width, height, at) },
+        onExit: () => this.motion.interrupted(),
+      }),
+    );
   }
 
   /**
@@ -93,7 +95,16 @@ export class CameraWorker {
    * in the spool to be finished first, so that the new run cannot be mistaken for the old.
    */
   start(): void {
-    this.pipelines.get('sub')?.start();
+    if (this.analysisRole === 'analysis') {
+      this.options.send({
+        v: PROTOCOL_VERSION,
+        type: 'event',
+        eventType: 'Warning',
+        reason: 'NoSubStream',
+        message: 'no sub stream declared: motion is analysed on the main stream, decoded in full, which costs more CPU; declare spec.streams.sub if the camera has one',
+      });
+    }
+    this.pipelines.get(this.analysisRole)?.start();
     this.scheduleHeartbeats();
     this.sendHeartbeat();
     this.recovery = this.recorder
@@ -113,7 +124,7 @@ export class CameraWorker {
     this.recorder.update(settings.recording);
     this.motion.update(settings.motion);
     // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
-    if (widthChanged) await this.pipelines.get('sub')?.restart(2000);
+    if (widthChanged) await this.pipelines.get(this.analysisRole)?.restart(2000);
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 

@@ -13,7 +13,8 @@ import type { RecorderEvent } from './recording/recorder.js';
  */
 export const PROTOCOL_VERSION = 1;
 
-export type StreamRole = 'main' | 'sub';
+/** `analysis`: the main stream decoded for motion, for a camera without a sub stream. */
+export type StreamRole = 'main' | 'sub' | 'analysis';
 
 export interface WorkerStream {
   url: string;
@@ -160,7 +161,7 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
           time: count,
           healthy: { type: 'boolean' },
           detail: text(2000),
-          streams: { type: 'object', properties: { main: figures, sub: figures } },
+          streams: { type: 'object', properties: { main: figures, sub: figures, analysis: figures } },
           ffmpegPids: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 1 } },
         }, {
           motion: {
