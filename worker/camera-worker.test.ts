@@ -134,6 +134,15 @@ describe('a worker on a camera that works', () => {
     expect(messages.some((m) => m.type === 'motionStarted')).toBe(true);
   });
 
+  it('analyses the main stream while the sub stream delivers nothing, with a Warning', async () => {
+    const broken = { main: { url: camera.url('main'), transport: 'tcp' as const }, sub: { url: camera.url('main').replace(/main$/, 'nosuch'), transport: 'tcp' as const } };
+    const { heartbeats, messages } = startWorker(config(camera, { streams: broken }), { subFallbackMs: 1500 });
+    await waitUntil(() => messages.some((m) => m.type === 'event' && m.reason === 'SubStreamDown'), 10_000, 'the fallback');
+    await waitUntil(() => heartbeats.at(-1)?.heartbeat.streams.analysis?.connected, 10_000, 'the main stream decoded for motion');
+    expect(heartbeats.at(-1)?.heartbeat.streams.sub?.connected).toBe(false);
+    await waitUntil(() => messages.some((m) => m.type === 'recordingStarted'), 10_000, 'motion and a recording');
+  });
+
   it('restarts only the sub ffmpeg when motion.width changes, and never reports the deliberate restart as unhealthy', async () => {
     const { worker, heartbeats } = startWorker(config(camera));
     await waitUntil(() => worker.heartbeat().healthy, 10_000, 'a healthy worker');

@@ -1,11 +1,11 @@
 import type { Logger } from '../lib/logger.js';
 import { grayFramesArgs, recordSegmentsArgs } from './ffmpeg-commands.js';
 import { MotionAnalysis } from './motion/motion-analysis.js';
-import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage, type WorkerStream } from './protocol.js';
 import { Recorder } from './recording/recorder.js';
 import { SegmentFeed } from './recording/segment-feed.js';
 import { spoolFolder } from './recording/spool.js';
-import { StreamPipeline } from './stream-pipeline.js';
+import { StreamPipeline, type PipelineOptions } from './stream-pipeline.js';
 
 export interface CameraWorkerOptions {
   config: WorkerConfig;
@@ -14,7 +14,11 @@ export interface CameraWorkerOptions {
   /** Faster reconnects for tests; the defaults suit real cameras. */
   reconnectInitialMs?: number;
   stallMs?: number;
+  subFallbackMs?: number;
 }
+
+/** How long the sub stream may deliver nothing before motion is analysed on the main stream. */
+const SUB_FALLBACK_MS = 5000;
 
 /**
  * One camera: the main stream copied (never decoded) into the spool's segments, from which the
@@ -29,7 +33,9 @@ export class CameraWorker {
   private readonly recorder: Recorder;
   private readonly feed: SegmentFeed;
   private readonly motion: MotionAnalysis;
-  private readonly analysisRole: 'sub' | 'analysis';
+  /** Options every pipeline shares. */
+  private readonly common: Pick<PipelineOptions, 'secrets' | 'logger' | 'reconnectInitialMs' | 'stallMs' | 'onHealthChange'>;
+  private subFallbackTimer: NodeJS.Timeout | undefined;
   /** The spool's recovery, after which the main stream starts. */
   private recovery: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -62,7 +68,7 @@ export class CameraWorker {
       logger: options.logger,
       reconnectInitialMs: options.reconnectInitialMs,
       stallMs: options.stallMs,
-      onHealthChange: () => this.reportIfHealthChanged(),
+      onHealthChange: () => this.streamsChanged(),
     };
     this.pipelines.set(
       'main',
@@ -76,18 +82,29 @@ export class CameraWorker {
     );
     // Motion is analysed on the sub stream; a camera without one has its main stream decoded
     // as well (the 'analysis' stream), which costs the decoding of the full picture.
-    this.analysisRole = config.streams.sub ? 'sub' : 'analysis';
-    const analysed = config.streams.sub ?? config.streams.main;
-    this.pipelines.set(
-      this.analysisRole,
-      new StreamPipeline({
-        ...common,
-        name: this.analysisRole,
-        args: (probe) => grayFramesArgs(analysed, this.settings.motion.width, probe),
-        output: { kind: 'grayFrames', onFrame: (frame, width, height, at) => this.motion.frame(frame, width, height, at) },
-        onExit: () => this.motion.interrupted(),
-      }),
-    );
+    this.common = common;
+    const sub = config.streams.sub;
+    if (sub) this.pipelines.set('sub', this.analysisPipeline('sub', sub));
+    else this.pipelines.set('analysis', this.analysisPipeline('analysis', config.streams.main));
+  }
+
+  /**
+   * ffmpeg decoding `stream` for motion. Frames of the main stream decoded in the sub stream's
+   * stead are used only while the sub stream delivers none, so that the detector never sees both.
+   */
+  private analysisPipeline(role: 'sub' | 'analysis', stream: WorkerStream): StreamPipeline {
+    return new StreamPipeline({
+      ...this.common,
+      name: role,
+      args: (probe) => grayFramesArgs(stream, this.settings.motion.width, probe),
+      output: {
+        kind: 'grayFrames',
+        onFrame: (frame, width, height, at) => {
+          if (role === 'sub' || !this.pipelines.get('sub')?.isConnected) this.motion.frame(frame, width, height, at);
+        },
+      },
+      onExit: () => this.motion.interrupted(),
+    });
   }
 
   /**
@@ -95,16 +112,11 @@ export class CameraWorker {
    * in the spool to be finished first, so that the new run cannot be mistaken for the old.
    */
   start(): void {
-    if (this.analysisRole === 'analysis') {
-      this.options.send({
-        v: PROTOCOL_VERSION,
-        type: 'event',
-        eventType: 'Warning',
-        reason: 'NoSubStream',
-        message: 'no sub stream declared: motion is analysed on the main stream, decoded in full, which costs more CPU; declare spec.streams.sub if the camera has one',
-      });
+    if (!this.pipelines.has('sub')) {
+      this.event('Warning', 'NoSubStream', 'no sub stream declared: motion is analysed on the main stream, decoded in full, which costs more CPU; declare spec.streams.sub if the camera has one');
     }
-    this.pipelines.get(this.analysisRole)?.start();
+    (this.pipelines.get('sub') ?? this.pipelines.get('analysis'))?.start();
+    this.fallBackIfSubDown();
     this.scheduleHeartbeats();
     this.sendHeartbeat();
     this.recovery = this.recorder
@@ -124,7 +136,7 @@ export class CameraWorker {
     this.recorder.update(settings.recording);
     this.motion.update(settings.motion);
     // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
-    if (widthChanged) await this.pipelines.get(this.analysisRole)?.restart(2000);
+    if (widthChanged) await Promise.all(['sub', 'analysis'].map((role) => this.pipelines.get(role as StreamRole)?.restart(2000)));
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 
@@ -132,6 +144,7 @@ export class CameraWorker {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.heartbeatTimer);
+    clearTimeout(this.subFallbackTimer);
     await this.recovery;
     await Promise.all([...this.pipelines.values()].map((pipeline) => pipeline.stop(graceMs)));
     await this.feed.settled();
@@ -165,8 +178,41 @@ export class CameraWorker {
   }
 
   /** A stream connecting or dropping is reported at once, not at the next beat. */
-  private reportIfHealthChanged(): void {
+  private streamsChanged(): void {
+    this.fallBackIfSubDown();
     const healthy = [...this.pipelines.values()].every((pipeline) => pipeline.isConnected);
     if (healthy !== this.lastHealthy) this.sendHeartbeat();
+  }
+
+  /**
+   * A sub stream that delivers nothing for SUB_FALLBACK_MS has motion analysed on the main
+   * stream instead, until it is back: motion (and so recording) goes on through its outage.
+   */
+  private fallBackIfSubDown(): void {
+    const sub = this.pipelines.get('sub');
+    if (!sub || this.stopping) return;
+    const fallback = this.pipelines.get('analysis');
+    if (sub.isConnected) {
+      clearTimeout(this.subFallbackTimer);
+      this.subFallbackTimer = undefined;
+      if (!fallback) return;
+      this.pipelines.delete('analysis');
+      void fallback.stop(this.options.config.ffmpegStopGraceMs);
+      this.event('Normal', 'SubStreamBack', 'the sub stream delivers again: motion is analysed on it, no longer on the main stream');
+      return;
+    }
+    if (fallback || this.subFallbackTimer) return;
+    this.subFallbackTimer = setTimeout(() => {
+      this.subFallbackTimer = undefined;
+      if (this.stopping || sub.isConnected || this.pipelines.has('analysis')) return;
+      const analysis = this.analysisPipeline('analysis', this.options.config.streams.main);
+      this.pipelines.set('analysis', analysis);
+      analysis.start();
+      this.event('Warning', 'SubStreamDown', `the sub stream delivers nothing (${sub.describe()}): motion is analysed on the main stream, decoded in full, until it is back`);
+    }, this.options.subFallbackMs ?? SUB_FALLBACK_MS);
+  }
+
+  private event(eventType: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.options.send({ v: PROTOCOL_VERSION, type: 'event', eventType, reason, message });
   }
 }
