@@ -136,7 +136,10 @@ export class CameraWorker {
     this.recorder.update(settings.recording);
     this.motion.update(settings.motion);
     // The decoder's output size is fixed when ffmpeg starts: only a new width needs a new ffmpeg.
-    if (widthChanged) await Promise.all(['sub', 'analysis'].map((role) => this.pipelines.get(role as StreamRole)?.restart(2000)));
+    if (widthChanged) {
+      const analysing = (['sub', 'analysis'] as const).flatMap((role) => this.pipelines.get(role) ?? []);
+      await Promise.all(analysing.map((pipeline) => pipeline.restart(2000)));
+    }
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 
