@@ -14,19 +14,29 @@ const SCALE = 256;
 const MOVING_CAP = 0xffff;
 
 /**
- * The scene without what moves in it: a running average of the (blurred) frames, per pixel.
- * Fixed point in 16 bits rather than floats, and moving times in 16 bits: the per-frame passes
- * are limited by memory more than by arithmetic, so smaller arrays are faster.
+ * The scene without what moves in it: a running average of the (blurred) frames, per pixel, that
+ * leaves out the pixels that differ from it. Averages in 16-bit fixed point and moving times in
+ * 16 bits rather than floats: half the memory to go through at every frame.
  */
 export class Background {
+  readonly size: number;
   private readonly mean: Uint16Array;
   /** How long each pixel has been moving without a break (ms, up to MOVING_CAP). */
   private readonly movingFor: Uint16Array;
+  /** How many pixels of each row the last `compare` marked: rows with none have no moving time. */
+  private readonly markedInRow: Uint32Array;
   private seeded = false;
+  /** The rows holding the pixels the last `compare` marked; `first` > `last` when it marked none. */
+  readonly changedRows = { first: 0, last: -1 };
 
-  constructor(readonly size: number) {
-    this.mean = new Uint16Array(size);
-    this.movingFor = new Uint16Array(size);
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.size = width * height;
+    this.mean = new Uint16Array(this.size);
+    this.movingFor = new Uint16Array(this.size);
+    this.markedInRow = new Uint32Array(height);
   }
 
   /** False until the first frame, and after `forget`. */
@@ -36,18 +46,11 @@ export class Background {
 
   /** Makes `frame` the background: the first frame, or the scene after a change of lighting. */
   reset(frame: Uint8Array): void {
-    for (let i = 0; i < this.size; i++) this.mean[i] = frame[i]! * SCALE;
+    const { mean, size } = this;
+    for (let i = 0; i < size; i++) mean[i] = frame[i]! * SCALE;
     this.movingFor.fill(0);
+    this.markedInRow.fill(0);
     this.seeded = true;
-  }
-
-  /** Makes `frame` the background only where `where` is not 0 (pixels whose masking changed). */
-  reseed(frame: Uint8Array, where: Uint8Array): void {
-    for (let i = 0; i < this.size; i++) {
-      if (where[i] === 0) continue;
-      this.mean[i] = frame[i]! * SCALE;
-      this.movingFor[i] = 0;
-    }
   }
 
   forget(): void {
@@ -55,42 +58,68 @@ export class Background {
   }
 
   /**
-   * Marks with 1 in `changed` the pixels of `frame` that differ from the background by at least
-   * `threshold` grey levels, among those where `keep` is not 0, and 0 elsewhere; returns how many
-   * are marked.
+   * Compares `frame`, taken `elapsedMs` after the previous one, with the background, then takes
+   * it in. Marks with 1 in `changed` the pixels that differ by at least `threshold` grey levels,
+   * among those where `keep` is not 0, and 0 elsewhere; returns how many are marked, and notes
+   * their rows in `changedRows`.
+   *
+   * The background moves toward the frame with the time constant STILL_SECONDS, except at the
+   * marked pixels until they have been marked for ABSORB_SECONDS without a break. One pass does
+   * both: the per-frame passes over the image are what the detector's time goes to.
    */
-  difference(frame: Uint8Array, threshold: number, keep: Uint8Array, changed: Uint8Array): number {
-    const { mean } = this;
+  compare(frame: Uint8Array, threshold: number, keep: Uint8Array, changed: Uint8Array, elapsedMs: number): number {
+    const { mean, movingFor, width, size } = this;
     const limit = threshold * SCALE;
-    let count = 0;
-    for (let i = 0; i < this.size; i++) {
-      const delta = frame[i]! * SCALE - mean[i]!;
-      const moved = (delta >= limit || delta <= -limit ? 1 : 0) & keep[i]!;
-      changed[i] = moved;
-      count += moved;
-    }
-    return count;
-  }
-
-  /**
-   * Moves the background toward `frame`, `elapsedMs` after the previous frame, where nothing
-   * moves and where something has kept moving for ABSORB_SECONDS; `moving` is 0 or 1 per pixel.
-   */
-  update(frame: Uint8Array, moving: Uint8Array, elapsedMs: number): void {
-    const { mean, movingFor } = this;
-    const weight = 1 - Math.exp(-elapsedMs / (STILL_SECONDS * 1000));
+    // The new frame's weight, in 1/4096ths so that the loop stays in integers.
+    const weight = Math.round(4096 * (1 - Math.exp(-elapsedMs / (STILL_SECONDS * 1000))));
     const absorbAfter = ABSORB_SECONDS * 1000;
     const step = Math.min(MOVING_CAP, Math.round(elapsedMs));
-    for (let i = 0; i < this.size; i++) {
-      if (moving[i] === 0) {
-        movingFor[i] = 0;
+    let count = 0;
+    let first = size;
+    let last = -1;
+    changed.fill(0); // a native fill, then a store only where a pixel is marked
+    for (let start = 0, row = 0; start < size; start += width, row++) {
+      const end = start + width;
+      let marked = 0;
+      if (this.markedInRow[row] === 0) {
+        // Nothing in this row moved last time, so no moving time to keep or clear: the common
+        // case, without a look at `movingFor` for every still pixel.
+        for (let i = start; i < end; i++) {
+          const m = mean[i]!;
+          const delta = frame[i]! * SCALE - m;
+          if ((delta >= limit || delta <= -limit) && keep[i] !== 0) {
+            changed[i] = 1;
+            marked++;
+            movingFor[i] = step;
+            if (step < absorbAfter) continue;
+          }
+          // + 2048 rounds the ÷ 4096 (>> 12), so that the average does not creep downward.
+          mean[i] = m + ((delta * weight + 2048) >> 12);
+        }
       } else {
-        const moved = Math.min(MOVING_CAP, movingFor[i]! + step);
-        movingFor[i] = moved;
-        if (moved < absorbAfter) continue;
+        for (let i = start; i < end; i++) {
+          const m = mean[i]!;
+          const delta = frame[i]! * SCALE - m;
+          if ((delta >= limit || delta <= -limit) && keep[i] !== 0) {
+            changed[i] = 1;
+            marked++;
+            const moving = Math.min(MOVING_CAP, movingFor[i]! + step);
+            movingFor[i] = moving;
+            if (moving < absorbAfter) continue;
+          } else if (movingFor[i] !== 0) {
+            movingFor[i] = 0;
+          }
+          mean[i] = m + ((delta * weight + 2048) >> 12);
+        }
       }
-      // + 0.5: the store truncates, and rounding keeps the average from creeping downward.
-      mean[i]! += (frame[i]! * SCALE - mean[i]!) * weight + 0.5;
+      this.markedInRow[row] = marked;
+      if (marked === 0) continue;
+      count += marked;
+      if (first === size) first = start;
+      last = start;
     }
+    this.changedRows.first = first / width;
+    this.changedRows.last = last < 0 ? -1 : last / width;
+    return count;
   }
 }

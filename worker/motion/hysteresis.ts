@@ -46,8 +46,9 @@ export class MotionHysteresis {
     const transitions: MotionTransitions = {};
     const { active, run } = this;
     // Checked before the frame counts, so that a frame arriving after a long gap (a stalled
-    // stream) ends the motion before it, instead of stretching it over the gap.
-    if (active && at - active.lastMovingAt >= this.quietMs) transitions.ended = this.finish();
+    // stream) ends the motion before it, instead of stretching it over the gap. A clock that
+    // went back is a gap too: waiting for it to catch up could hold the motion open for hours.
+    if (active && this.apart(active.lastMovingAt, at)) transitions.ended = this.finish();
     if (!moving) {
       run.frames = 0;
       return transitions;
@@ -58,7 +59,7 @@ export class MotionHysteresis {
       return transitions;
     }
     // Frames far apart (a gap in the stream) are not consecutive.
-    if (run.frames > 0 && at - run.lastAt >= this.quietMs) run.frames = 0;
+    if (run.frames > 0 && this.apart(run.lastAt, at)) run.frames = 0;
     if (run.frames === 0) {
       run.startedAt = at;
       run.peakScore = 0;
@@ -72,6 +73,10 @@ export class MotionHysteresis {
       run.frames = 0;
     }
     return transitions;
+  }
+
+  private apart(earlier: number, later: number): boolean {
+    return later - earlier >= this.quietMs || later < earlier;
   }
 
   /** Ends the motion in progress, if any, at its last moving frame (the stream stopped, the detector is reset); forgets a run that has not started. */

@@ -2,63 +2,63 @@
 // buffers its caller allocated once, so that analysing a frame allocates nothing.
 
 /**
- * A Gaussian blur of sigma 1, as the binomial kernel [1 4 6 4 1] / 16 applied down the columns,
- * then along the rows. It takes the sensor and compression noise out of single pixels before
- * frames are compared, at the cost of blurring edges by two pixels. Edges repeat the border pixel.
+ * A small Gaussian blur, as the binomial kernel [1 2 1] / 4 applied down the columns, then along
+ * the rows (the 3 × 3 kernel that Frigate's sigma 1, radius 1 blur comes to). It takes the sensor
+ * and compression noise out of single pixels before frames are compared, and blurs edges by one
+ * pixel only. Edges repeat the border pixel. `dst` may not be `src`.
  *
- * Each output row is made in one go: the column sums of its five source rows (up to 16 × 255,
- * hence 16 bits) into `row` (width long, so it stays in the processor's cache), then the row
- * kernel over them. `dst` may not be `src`.
+ * The three column sums each pixel needs are kept in variables as the loop slides along a row,
+ * so that the blur is a single pass over the image: passes over the image are what the
+ * detector's time goes to.
  */
-export function blur(src: Uint8Array, dst: Uint8Array, row: Uint16Array, width: number, height: number): void {
+export function blur(src: Uint8Array, dst: Uint8Array, width: number, height: number): void {
   const lastRow = (height - 1) * width;
   for (let start = 0; start <= lastRow; start += width) {
-    // Offsets from this row to the two above and the two below, clamped to the image.
-    const up1 = Math.min(start, width);
-    const up2 = Math.min(start, 2 * width);
-    const down1 = Math.min(lastRow - start, width);
-    const down2 = Math.min(lastRow - start, 2 * width);
-    const end = start + width;
-    for (let i = start; i < end; i++) row[i - start] = src[i - up2]! + 4 * src[i - up1]! + 6 * src[i]! + 4 * src[i + down1]! + src[i + down2]!;
-    blurRow(row, dst, start, width);
-  }
-}
-
-/** The row kernel over column sums, into `dst` at `to`; the columns beyond the edges repeat the border. */
-function blurRow(sums: Uint16Array, dst: Uint8Array, to: number, width: number): void {
-  const last = width - 1;
-  // + 128 then ÷ 256: rounded, since the two kernels weigh 16 × 16 together.
-  for (let x = 2; x < width - 2; x++) dst[to + x] = (sums[x - 2]! + 4 * sums[x - 1]! + 6 * sums[x]! + 4 * sums[x + 1]! + sums[x + 2]! + 128) >> 8;
-  for (let x = 0; x < width; x++) {
-    if (x === 2 && width > 4) x = width - 2; // the loop above did the interior
-    const sum = sums[Math.max(0, x - 2)]! + 4 * sums[Math.max(0, x - 1)]! + 6 * sums[x]! + 4 * sums[Math.min(last, x + 1)]! + sums[Math.min(last, x + 2)]!;
-    dst[to + x] = (sum + 128) >> 8;
+    // Offsets to the rows above and below, 0 at the top and bottom (the border row repeats).
+    const up = start > 0 ? width : 0;
+    const down = start < lastRow ? width : 0;
+    const end = start + width - 1;
+    // Column sums left of, at and right of the pixel; the first pixel's left repeats it.
+    let middle = src[start - up]! + 2 * src[start]! + src[start + down]!;
+    let left = middle;
+    for (let i = start; i < end; i++) {
+      const right = src[i + 1 - up]! + 2 * src[i + 1]! + src[i + 1 + down]!;
+      dst[i] = (left + 2 * middle + right + 8) >> 4; // ÷ 16, rounded
+      left = middle;
+      middle = right;
+    }
+    dst[end] = (left + 3 * middle + 8) >> 4; // the last pixel's right repeats it
   }
 }
 
 /**
  * Binary dilation by a 3 × 3 square (values 0 or 1), along rows then along columns: it closes
  * one-pixel gaps, so that a moving object that differs from the background only in patches still
- * comes out as one region. `dst` may not be `src`; `tmp` is the size of both.
+ * comes out as one region. Only rows `first` to `last` of `src` may hold 1s: the work is done a
+ * row around them, and the rest of `dst` is cleared. `dst` may not be `src`; `tmp` is the size of both.
  */
-export function dilate(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, width: number, height: number): void {
-  const size = width * height;
-  // Along rows: the whole image as one long row first (the loop the JIT compiles best), then the
-  // first and last pixel of each row again, without their neighbours across the row break.
-  for (let i = 1; i < size - 1; i++) tmp[i] = src[i - 1]! | src[i]! | src[i + 1]!;
-  for (let start = 0; start < size; start += width) {
+export function dilate(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, width: number, height: number, first = 0, last = height - 1): void {
+  const top = Math.max(0, first - 1);
+  const bottom = Math.min(height - 1, last + 1);
+  const from = top * width;
+  const to = (bottom + 1) * width;
+  // Along rows: the span as one long row first (the loop the JIT compiles best), then the first
+  // and last pixel of each row again, without their neighbours across the row break.
+  for (let i = from + 1; i < to - 1; i++) tmp[i] = src[i - 1]! | src[i]! | src[i + 1]!;
+  for (let start = from; start < to; start += width) {
     const end = start + width - 1;
     tmp[start] = src[start]! | (width > 1 ? src[start + 1]! : 0);
     tmp[end] = src[end]! | (width > 1 ? src[end - 1]! : 0);
   }
-  // Along columns: the same, with the first and last rows, which have one neighbour row only.
-  for (let i = width; i < size - width; i++) dst[i] = tmp[i - width]! | tmp[i]! | tmp[i + width]!;
-  const lastRow = size - width;
-  const below = height > 1 ? width : 0;
-  for (let x = 0; x < width; x++) {
-    dst[x] = tmp[x]! | tmp[x + below]!;
-    dst[lastRow + x] = tmp[lastRow + x]! | tmp[lastRow + x - below]!;
+  // Along columns. Beyond `top` and `bottom` there is either no row or an empty one, so the
+  // row at the edge of the span stands in for it.
+  dst.fill(0, 0, from);
+  for (let start = from; start < to; start += width) {
+    const up = start > from ? width : 0;
+    const down = start + width < to ? width : 0;
+    for (let i = start; i < start + width; i++) dst[i] = tmp[i - up]! | tmp[i]! | tmp[i + down]!;
   }
+  dst.fill(0, to);
 }
 
 /**

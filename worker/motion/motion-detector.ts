@@ -28,17 +28,17 @@ export interface MotionResult extends MotionTransitions {
 }
 
 /** The share of the unmasked pixels changing at once above which the change is lighting (an IR switch, clouds, a lamp), not motion. */
-export const LIGHTING_FRACTION = 0.5;
+const LIGHTING_FRACTION = 0.5;
 /** The percentiles between which the scene's brightness spread is measured (as Frigate's contrast improvement does). */
 const SPREAD_PERCENTILES = [0.04, 0.96] as const;
 /** The narrowest spread that is stretched to the full range: at most 4× amplification, beyond which a dark scene's noise becomes motion. */
 const MIN_SPREAD = 64;
 /** How fast the contrast measure follows the scene: slowly, so that a large bright object coming in does not move the threshold under it. */
 const CONTRAST_SECONDS = 10;
-/** Every how many rows the contrast is measured: a quarter of the frame is plenty for percentiles. */
-const SPREAD_ROW_STEP = 4;
+/** Every how many rows the contrast is measured: an eighth of the frame is plenty for percentiles smoothed over seconds. */
+const SPREAD_ROW_STEP = 8;
 /** Boxes reported per frame: enough to show where things move, without a box per speck when `minArea` is 0. */
-export const MAX_BOXES = 16;
+const MAX_BOXES = 16;
 
 /**
  * Motion in a camera's gray frames of a fixed size, in the manner of Frigate's improved motion
@@ -55,27 +55,21 @@ export const MAX_BOXES = 16;
  * Every buffer is allocated in the constructor: a frame allocates only its small result.
  */
 export class MotionDetector {
-  readonly pixels: number;
+  private readonly pixels: number;
   private settings: MotionSettings;
   private readonly background: Background;
   private readonly regions: RegionFinder;
   private readonly hysteresis = new MotionHysteresis();
-  /** 0xff where motion is analysed, 0 under the masks. */
+  /** 0xff where motion is analysed, 0 under the masks and a pixel around them. */
   private readonly keep: Uint8Array;
   /** 1 where motion counts: inside a zone (anywhere when there is none) and outside the masks. */
   private readonly counts: Uint8Array;
-  private readonly masked: Uint8Array;
   private readonly blurred: Uint8Array;
-  private readonly blurRow: Uint16Array;
   private readonly changed: Uint8Array;
   private readonly foreground: Uint8Array;
   private readonly counted: Uint8Array;
   private readonly scratch: Uint8Array;
-  /** Pixels whose masking changed with the settings, to take into the background from the next frame. */
-  private readonly reseed: Uint8Array;
-  private reseedPending = false;
   private readonly histogram = new Uint32Array(256);
-  private hasMasks = false;
   /** No zones and no masks: every moving pixel counts. */
   private countsEverywhere = true;
   private keptPixels = 0;
@@ -90,18 +84,15 @@ export class MotionDetector {
   ) {
     this.regions = new RegionFinder(width, height); // checks the size
     this.pixels = width * height;
-    this.background = new Background(this.pixels);
+    this.background = new Background(width, height);
     const bitmap = () => new Uint8Array(this.pixels);
     this.keep = bitmap().fill(0xff);
     this.counts = bitmap();
-    this.masked = bitmap();
     this.blurred = bitmap();
-    this.blurRow = new Uint16Array(width);
     this.changed = bitmap();
     this.foreground = bitmap();
     this.counted = bitmap();
     this.scratch = bitmap();
-    this.reseed = bitmap();
     this.settings = settings;
     this.drawMasks(settings.masks);
     this.drawZones(settings.zones);
@@ -119,32 +110,30 @@ export class MotionDetector {
   /** Analyses one frame (width × height gray levels, read during the call only) taken at `at` (epoch ms). */
   analyse(frame: Uint8Array, at: number): MotionResult {
     if (frame.length !== this.pixels) throw new Error(`expected a ${this.width}x${this.height} frame of ${this.pixels} bytes, got ${frame.length}`);
-    const { width, height, background, blurred } = this;
+    const { width, height, background, blurred, keep } = this;
     const elapsed = this.lastAt === undefined ? 0 : Math.max(0, at - this.lastAt);
     this.lastAt = at;
-    blur(this.hasMasks ? this.applyMasks(frame) : frame, blurred, this.blurRow, width, height);
-    const { keep } = this;
+    blur(frame, blurred, width, height);
     const spread = Math.max(MIN_SPREAD, brightnessSpread(blurred, keep, width, SPREAD_ROW_STEP, this.histogram, ...SPREAD_PERCENTILES));
 
     if (!background.ready) {
       this.recalibrate(spread);
-      return { motion: false, score: 0, boxes: [], recalibrated: false, ...this.hysteresis.observe(false, 0, at) };
-    }
-    if (this.reseedPending) {
-      background.reseed(blurred, this.reseed);
-      this.reseedPending = false;
+      return this.still(at, false);
     }
     this.spread += (spread - this.spread) * (1 - Math.exp(-elapsed / (CONTRAST_SECONDS * 1000)));
     const threshold = (this.settings.threshold * this.spread) / 255;
-    const changed = background.difference(blurred, threshold, keep, this.changed);
+    const changed = background.compare(blurred, threshold, keep, this.changed, elapsed);
     if (changed > LIGHTING_FRACTION * this.keptPixels) {
       this.recalibrate(spread);
-      return { motion: false, score: 0, boxes: [], recalibrated: true, ...this.hysteresis.observe(false, 0, at) };
+      return this.still(at, true);
     }
+    if (changed === 0) return this.still(at, false);
 
-    dilate(this.changed, this.foreground, this.scratch, width, height);
-    const { area, boxes } = this.countRegions(this.countsEverywhere ? this.foreground : this.restrictToZones());
-    background.update(blurred, this.foreground, elapsed);
+    // Only the rows around the changes can hold motion: the rest is left alone.
+    const { first, last } = background.changedRows;
+    dilate(this.changed, this.foreground, this.scratch, width, height, first, last);
+    const moving = this.countsEverywhere ? this.foreground : this.restrictToZones(first - 1, last + 1);
+    const { area, boxes } = this.countRegions(moving, first - 1, last + 1);
     const score = area / this.pixels;
     return { motion: area > 0, score, boxes, recalibrated: false, ...this.hysteresis.observe(area > 0, score, at) };
   }
@@ -160,30 +149,28 @@ export class MotionDetector {
     return this.hysteresis.inMotion;
   }
 
+  private still(at: number, recalibrated: boolean): MotionResult {
+    return { motion: false, score: 0, boxes: [], recalibrated, ...this.hysteresis.observe(false, 0, at) };
+  }
+
   private recalibrate(spread: number): void {
     this.background.reset(this.blurred);
     this.spread = spread;
-    this.reseedPending = false;
   }
 
-  /** The frame with masked pixels black: what moves under a mask must not bleed out of it through the blur. */
-  private applyMasks(frame: Uint8Array): Uint8Array {
-    const { masked, keep } = this;
-    for (let i = 0; i < this.pixels; i++) masked[i] = frame[i]! & keep[i]!;
-    return masked;
-  }
-
-  /** The moving pixels inside the zones and outside the masks. */
-  private restrictToZones(): Uint8Array {
-    const { foreground, counts, counted } = this;
-    for (let i = 0; i < this.pixels; i++) counted[i] = foreground[i]! & counts[i]!;
+  /** The moving pixels inside the zones and outside the masks, in rows `first` to `last` (the others are empty). */
+  private restrictToZones(first: number, last: number): Uint8Array {
+    const { foreground, counts, counted, width } = this;
+    const from = Math.max(0, first) * width;
+    const to = (Math.min(this.height - 1, last) + 1) * width;
+    for (let i = from; i < to; i++) counted[i] = foreground[i]! & counts[i]!;
     return counted;
   }
 
-  /** The total area of the regions of `moving` that count, and their boxes, largest first. */
-  private countRegions(moving: Uint8Array): { area: number; boxes: MotionBox[] } {
+  /** The total area of the regions of `moving` (rows `first` to `last`) that count, and their boxes, largest first. */
+  private countRegions(moving: Uint8Array, first: number, last: number): { area: number; boxes: MotionBox[] } {
     const { regions, width, height } = this;
-    const count = regions.find(moving);
+    const count = regions.find(moving, first, last);
     const minPixels = this.settings.minArea * this.pixels;
     let total = 0;
     const large: number[] = [];
@@ -202,26 +189,22 @@ export class MotionDetector {
     return { area: total, boxes };
   }
 
+  /**
+   * Masked pixels are not analysed, and neither are the pixels next to them: the blur mixes a
+   * pixel's neighbours into it, so what moves under a mask would otherwise show a pixel outside.
+   * The background goes on learning under the masks, so that a mask removed later finds it current.
+   */
   private drawMasks(masks: MotionSettings['masks']): void {
-    const { keep, scratch, foreground, pixels } = this;
-    const fresh = this.masked; // free between frames
-    fresh.fill(0xff);
-    fillPolygons(fresh, this.width, this.height, masks, 0);
-    if (this.background.ready) {
-      // Masked pixels are black before the blur, which spreads them two pixels: where masking
-      // changed, that far around, the background no longer matches and is taken afresh.
-      for (let i = 0; i < pixels; i++) foreground[i] = fresh[i] !== keep[i] ? 1 : 0;
-      dilate(foreground, this.counted, scratch, this.width, this.height);
-      dilate(this.counted, this.changed, scratch, this.width, this.height);
-      // Two changes before the next frame reseed both.
-      if (!this.reseedPending) this.reseed.fill(0);
-      for (let i = 0; i < pixels; i++) this.reseed[i]! |= this.changed[i]!;
-      this.reseedPending = true;
-    }
-    keep.set(fresh);
-    this.hasMasks = masks.length > 0;
+    const { keep, scratch, changed, pixels } = this;
+    const masked = this.foreground; // free between frames
+    masked.fill(0);
+    fillPolygons(masked, this.width, this.height, masks, 1);
+    dilate(masked, changed, scratch, this.width, this.height);
     this.keptPixels = 0;
-    for (let i = 0; i < pixels; i++) this.keptPixels += keep[i]! & 1;
+    for (let i = 0; i < pixels; i++) {
+      keep[i] = changed[i] === 0 ? 0xff : 0;
+      this.keptPixels += changed[i]! ^ 1;
+    }
   }
 
   private drawZones(zones: MotionSettings['zones']): void {
@@ -229,6 +212,6 @@ export class MotionDetector {
     counts.fill(zones.length > 0 ? 0 : 1);
     fillPolygons(counts, this.width, this.height, zones, 1);
     for (let i = 0; i < this.pixels; i++) counts[i]! &= keep[i]!;
-    this.countsEverywhere = zones.length === 0 && !this.hasMasks;
+    this.countsEverywhere = zones.length === 0 && this.keptPixels === this.pixels;
   }
 }

@@ -37,13 +37,16 @@ export class RegionFinder {
     this.currentRow = new Int32Array(width);
   }
 
-  /** Finds the regions of `image` (width × height values, 0 or 1); returns how many there are. */
-  find(image: Uint8Array): number {
+  /**
+   * Finds the regions of `image` (width × height values, 0 or 1), looking only at rows `first` to
+   * `last` (the caller knows the others are empty); returns how many there are.
+   */
+  find(image: Uint8Array, first = 0, last = this.height - 1): number {
     const { width, height, parent, area, left, top, right, bottom } = this;
     if (image.length !== width * height) throw new Error(`expected ${width}x${height} = ${width * height} pixels, got ${image.length}`);
     let labels = 1;
     this.previousRow.fill(0);
-    for (let y = 0; y < height; y++) {
+    for (let y = Math.max(0, first); y <= Math.min(height - 1, last); y++) {
       const above = this.previousRow;
       const here = this.currentRow;
       const row = y * width;
