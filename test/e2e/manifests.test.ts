@@ -76,7 +76,8 @@ describe('manifests reconciled while the controller runs', () => {
       'Running with a new worker',
     );
     expect(after.status.restarts).toBe(0);
-    expect(Object.keys(after.status.streams ?? {})).toEqual(['main']);
+    // No SUB stream any more: MAIN is recorded, and decoded apart for motion (the 'analysis' stream).
+    expect(Object.keys(after.status.streams ?? {}).sort()).toEqual(['analysis', 'main']);
   });
 
   it('keeps a camera running on its last valid spec when its file breaks, and recovers when fixed', async () => {

@@ -282,7 +282,10 @@ describe('a camera serving H.264 clips, looped without re-encoding', () => {
       const ahead = types.slice(0, Math.max(0, types.indexOf(IDR)));
       return ahead.includes(SPS) && ahead.includes(PPS);
     };
-    expect(keyframes.map((frame) => frame.nalTypes).filter((types) => !parameterSetsFirst(types))).toEqual([]);
+    // The first keyframe is left out: a client whose session starts between the RTP packets of the
+    // parameter sets and those of the picture (a busy machine) receives that one picture alone.
+    const afterJoining = keyframes.slice(1);
+    expect(afterJoining.map((frame) => frame.nalTypes).filter((types) => !parameterSetsFirst(types))).toEqual([]);
   });
 });
 
