@@ -199,6 +199,49 @@ describe('a worker whose camera goes away and comes back', () => {
   });
 });
 
+describe('a worker whose main stream goes down while its sub stream goes on', () => {
+  it('records the sub stream, with a Warning, and the main stream again once it is back; no recording mixes the two', async () => {
+    // Two servers, so that the main stream can go away alone.
+    let mainCamera = await startRtspCamera({ main: '320x240@10', sub: '160x120@5' });
+    const subCamera = await startRtspCamera({ main: '160x120@5', sub: '160x120@5' });
+    const port = mainCamera.port;
+    const streams = { main: { url: mainCamera.url('main'), transport: 'tcp' as const }, sub: { url: subCamera.url('sub'), transport: 'tcp' as const } };
+    const { heartbeats, messages } = startWorker(config(mainCamera, { streams }), { mainFallbackMs: 1000, mainProbeEveryMs: 500 });
+    const finished = () => messages.flatMap((m) => (m.type === 'recordingFinished' ? [m] : []));
+    // The moving ball keeps motion going: a recording is open from the start.
+    await waitUntil(() => messages.some((m) => m.type === 'recordingStarted') && worker().healthy, 15_000, 'a healthy worker recording');
+
+    await mainCamera.stop();
+    const down = await waitUntil(() => messages.find((m) => m.type === 'event' && m.reason === 'MainStreamDown'), 10_000, 'the MainStreamDown Warning');
+    expect(down).toMatchObject({ eventType: 'Warning' });
+    // The main stream's recording ended with the stream; the next one is of the sub stream.
+    await waitUntil(() => finished().length >= 1, 10_000, 'the main stream\'s recording finished');
+    expect(finished()[0]).toMatchObject({ width: 320, height: 240 });
+    const recordingSub = await waitUntil(() => heartbeats.find((h) => (h.heartbeat.streams.main?.error ?? '').includes('sub stream is recorded') && h.heartbeat.streams.main?.fps), 10_000, 'frames of the sub stream recorded');
+    expect(recordingSub.heartbeat.healthy).toBe(false);
+    expect(recordingSub.heartbeat.streams.main?.connected).toBe(false);
+
+    mainCamera = await startRtspCamera({ port, main: '320x240@10', sub: '160x120@5' });
+    const back = await waitUntil(() => messages.findIndex((m) => m.type === 'event' && m.reason === 'MainStreamBack') + 1, 10_000, 'the MainStreamBack event');
+    await waitUntil(() => finished().length >= 2, 10_000, 'the sub stream\'s recording finished');
+    expect(finished()[1]).toMatchObject({ trigger: 'motion', codec: 'h264', width: 160, height: 120 });
+    expect(finished()[1]?.durationSeconds).toBeGreaterThan(1);
+    // A recording opens once the main stream delivers again.
+    await waitUntil(() => messages.slice(back).some((m) => m.type === 'recordingStarted'), 10_000, 'a recording of the main stream');
+    expect(worker()).toMatchObject({ healthy: true, streams: { main: { connected: true } } });
+    await sleep(2500);
+    await workers.at(-1)?.stop(2000);
+    expect(finished().at(-1)).toMatchObject({ width: 320, height: 240 });
+    for (const recording of finished()) expect(existsSync(join(storage, recording.path))).toBe(true);
+    // The attempts to reach the main stream while it was down opened no recording, so none failed.
+    expect(messages.filter((m) => m.type === 'recordingFailed')).toEqual([]);
+
+    function worker() {
+      return (workers.at(-1) as CameraWorker).heartbeat();
+    }
+  });
+});
+
 describe('a worker whose camera does not answer', () => {
   it('keeps reconnecting, ever more slowly, and stays unhealthy with the error', async () => {
     const port = await freePort();

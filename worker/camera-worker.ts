@@ -1,5 +1,6 @@
+import { runTiedToParent } from '../lib/child-process.js';
 import type { Logger } from '../lib/logger.js';
-import { grayFramesArgs, recordSegmentsArgs } from './ffmpeg-commands.js';
+import { grayFramesArgs, recordSegmentsArgs, videoProbeArgs } from './ffmpeg-commands.js';
 import { MotionAnalysis } from './motion/motion-analysis.js';
 import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage, type WorkerStream } from './protocol.js';
 import { Recorder } from './recording/recorder.js';
@@ -15,10 +16,16 @@ export interface CameraWorkerOptions {
   reconnectInitialMs?: number;
   stallMs?: number;
   subFallbackMs?: number;
+  mainFallbackMs?: number;
+  mainProbeEveryMs?: number;
 }
 
 /** How long the sub stream may deliver nothing before motion is analysed on the main stream. */
 const SUB_FALLBACK_MS = 5000;
+/** How long the main stream may deliver nothing before the sub stream is recorded in its stead. */
+const MAIN_FALLBACK_MS = 5000;
+/** How often a main stream that went down is asked whether it is back, while the sub stream is recorded. */
+const MAIN_PROBE_EVERY_MS = 3000;
 
 /**
  * One camera: the main stream copied (never decoded) into the spool's segments, from which the
@@ -36,6 +43,10 @@ export class CameraWorker {
   /** Options every pipeline shares. */
   private readonly common: Pick<PipelineOptions, 'secrets' | 'logger' | 'reconnectInitialMs' | 'stallMs' | 'onHealthChange'>;
   private subFallbackTimer: NodeJS.Timeout | undefined;
+  /** Which stream the recording pipeline copies: the sub stream only while the main stream is down. */
+  private recordingSource: 'main' | 'sub' = 'main';
+  private mainFallbackTimer: NodeJS.Timeout | undefined;
+  private mainProbeTimer: NodeJS.Timeout | undefined;
   /** The spool's recovery, after which the main stream starts. */
   private recovery: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -75,8 +86,9 @@ export class CameraWorker {
       new StreamPipeline({
         ...common,
         name: 'main',
-        args: (probe) => recordSegmentsArgs(config.streams.main, this.feed.startRun(), probe),
+        args: (probe) => recordSegmentsArgs(config.streams[this.recordingSource] ?? config.streams.main, this.feed.startRun(), probe),
         output: { kind: 'progress' },
+        onDelivering: () => this.feed.runDelivering(),
         onExit: () => this.feed.runExited(),
       }),
     );
@@ -148,6 +160,8 @@ export class CameraWorker {
     this.stopping = true;
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.subFallbackTimer);
+    clearTimeout(this.mainFallbackTimer);
+    clearTimeout(this.mainProbeTimer);
     await this.recovery;
     await Promise.all([...this.pipelines.values()].map((pipeline) => pipeline.stop(graceMs)));
     await this.feed.settled();
@@ -156,14 +170,22 @@ export class CameraWorker {
 
   heartbeat(now = Date.now()): Heartbeat {
     const pipelines = [...this.pipelines.entries()];
-    const healthy = pipelines.every(([, pipeline]) => pipeline.isConnected);
+    const streams = Object.fromEntries(pipelines.map(([role, pipeline]) => [role, pipeline.figures(now)]));
+    const describe = ([, pipeline]: [StreamRole, StreamPipeline]) => pipeline.describe(now);
+    let detail = pipelines.map(describe).join(', ');
+    if (this.recordingSource === 'sub' && streams.main) {
+      // Recordings go on, from the sub stream, but the main stream is down: the camera is not healthy.
+      const recordingSub = streams.main;
+      streams.main = { ...recordingSub, connected: false, error: `down; the sub stream is recorded (${recordingSub.fps.toFixed(1)} fps) until it is back` };
+      detail = pipelines.map((entry) => (entry[0] === 'main' ? `main: ${streams.main?.error ?? ''}` : describe(entry))).join(', ');
+    }
     return {
       v: PROTOCOL_VERSION,
       type: 'heartbeat',
       time: now,
-      healthy,
-      detail: pipelines.map(([, pipeline]) => pipeline.describe(now)).join(', '),
-      streams: Object.fromEntries(pipelines.map(([role, pipeline]) => [role, pipeline.figures(now)])),
+      healthy: Object.values(streams).every((figures) => figures.connected),
+      detail,
+      streams,
       ffmpegPids: pipelines.flatMap(([, pipeline]) => (pipeline.pid ? [pipeline.pid] : [])),
       ...(this.settings.motion.enabled ? { motion: this.motion.figures(now) } : {}),
     };
@@ -183,8 +205,53 @@ export class CameraWorker {
   /** A stream connecting or dropping is reported at once, not at the next beat. */
   private streamsChanged(): void {
     this.fallBackIfSubDown();
-    const healthy = [...this.pipelines.values()].every((pipeline) => pipeline.isConnected);
-    if (healthy !== this.lastHealthy) this.sendHeartbeat();
+    this.recordSubIfMainDown();
+    if (this.heartbeat().healthy !== this.lastHealthy) this.sendHeartbeat();
+  }
+
+  /**
+   * A main stream that delivers nothing for MAIN_FALLBACK_MS, while the sub stream does, has the
+   * sub stream recorded in its stead (smaller pictures, but motion is not lost), until a probe of
+   * the main stream finds it back. Each switch ends the recording pipeline's run, so a recording
+   * never mixes the two streams' pictures.
+   */
+  private recordSubIfMainDown(): void {
+    const main = this.pipelines.get('main');
+    const sub = this.options.config.streams.sub;
+    if (!main || !sub || this.stopping || this.recordingSource === 'sub') return;
+    if (main.isConnected) {
+      clearTimeout(this.mainFallbackTimer);
+      this.mainFallbackTimer = undefined;
+      return;
+    }
+    if (this.mainFallbackTimer) return;
+    this.mainFallbackTimer = setTimeout(() => {
+      this.mainFallbackTimer = undefined;
+      if (this.stopping || main.isConnected || !this.pipelines.get('sub')?.isConnected) return;
+      const why = main.describe();
+      this.recordingSource = 'sub';
+      this.event('Warning', 'MainStreamDown', `the main stream delivers nothing (${why}): the sub stream is recorded in its stead until it is back`);
+      void main.restart(this.options.config.ffmpegStopGraceMs);
+      this.probeMainUntilBack(main);
+    }, this.options.mainFallbackMs ?? MAIN_FALLBACK_MS);
+  }
+
+  private probeMainUntilBack(main: StreamPipeline): void {
+    this.mainProbeTimer = setTimeout(() => {
+      void runTiedToParent('ffprobe', videoProbeArgs(this.options.config.streams.main))
+        .then(({ stdout }) => stdout.includes('video'))
+        .catch(() => false)
+        .then((back) => {
+          if (this.stopping) return;
+          if (!back) {
+            this.probeMainUntilBack(main);
+            return;
+          }
+          this.recordingSource = 'main';
+          this.event('Normal', 'MainStreamBack', 'the main stream delivers again: it is recorded, no longer the sub stream');
+          void main.restart(this.options.config.ffmpegStopGraceMs);
+        });
+    }, this.options.mainProbeEveryMs ?? MAIN_PROBE_EVERY_MS);
   }
 
   /**

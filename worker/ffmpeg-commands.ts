@@ -63,6 +63,24 @@ export function recordSegmentsArgs(stream: WorkerStream, spool: { segmentPattern
 }
 
 /**
+ * ffprobe asking a stream whether it delivers video, as quickly as the fast probe allows: how a
+ * worker recording its sub stream in place of a main stream that went down learns that the main
+ * stream is back. Prints `video` when it is.
+ */
+export function videoProbeArgs(stream: WorkerStream): string[] {
+  return [
+    '-v', 'error',
+    '-rtsp_transport', stream.transport,
+    '-timeout', String(SOCKET_TIMEOUT_US),
+    ...PROBE_ARGS.fast,
+    '-select_streams', 'v:0',
+    '-show_entries', 'stream=codec_type',
+    '-of', 'csv=p=0',
+    '-i', stream.url,
+  ];
+}
+
+/**
  * The analysis stream decoded to 8-bit gray frames `width` pixels wide (height keeps the aspect
  * ratio, rounded to even), written back to back on stdout. Every decoded frame is delivered, so
  * the worker measures the stream's own rate and picks the frames to analyse itself: the analysis

@@ -32,6 +32,8 @@ export interface PipelineOptions {
   reconnectMaxMs?: number;
   /** Called when `connected` flips, so the worker can report at once. */
   onHealthChange(): void;
+  /** Called when an ffmpeg run passes on its first frames (each run, restarts included). */
+  onDelivering?(): void;
   /** Called when an ffmpeg run has ended, whatever the cause, before any restart. */
   onExit?(): void;
 }
@@ -152,6 +154,7 @@ export class StreamPipeline {
     let reader: FrameReader | undefined;
     let framesThisRun = 0;
     const countFrames = (count: number) => {
+      if (framesThisRun === 0 && count > 0) this.options.onDelivering?.();
       framesThisRun += count;
       this.countFrames(count);
     };

@@ -60,6 +60,7 @@ async function startRecording(settings: RecordingSettings = SETTINGS) {
     args: (probe) => recordSegmentsArgs({ url: camera.url('main'), transport: 'tcp' }, feed.startRun(), probe),
     output: { kind: 'progress' },
     onHealthChange: () => undefined,
+    onDelivering: () => feed.runDelivering(),
     onExit: () => feed.runExited(),
   });
   main.start();

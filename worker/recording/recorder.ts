@@ -58,6 +58,8 @@ interface Segment {
 export class Run {
   readonly segments: Segment[] = [];
   readonly clock = new StreamClock();
+  /** ffmpeg has passed on frames: the camera answered. Recordings open only on such a run. */
+  delivering = false;
   ended = false;
 
   constructor(
@@ -159,9 +161,19 @@ export class Recorder {
     const name = createRunFolder(this.options.spool, nowMs);
     const run = new Run(name, join(this.options.spool, name), nowMs);
     this.runs.push(run);
-    if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
-    else if (this.settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, 0);
     return run;
+  }
+
+  /**
+   * The run's ffmpeg passes on its first frames. Its recordings (continuous, or motion going on
+   * from an earlier run) open now, not when ffmpeg starts: a camera that is down makes attempt
+   * after attempt, and none of them is a recording that failed.
+   */
+  runDelivering(run: Run): void {
+    if (run.delivering || run.ended || this.stopped) return;
+    run.delivering = true;
+    if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
+    else if (this.settings.mode === 'motion' && this.motionActive && !this.open.some((r) => r.trigger === 'motion' && !r.finishing)) this.openRecording('motion', run, 0);
   }
 
   /** ffmpeg closed these segments (in order), seen at `nowMs`. */
@@ -201,7 +213,8 @@ export class Recorder {
       this.saveJournal();
       return;
     }
-    const run = this.runs.find((r) => !r.ended);
+    // None delivering: the recording opens when one does (runDelivering).
+    const run = this.liveRun();
     if (!run) return;
     this.openRecording('motion', run, this.preRollStart(run, atMs));
   }
@@ -225,7 +238,7 @@ export class Recorder {
       recording.endMs = Date.now();
       void this.finish(recording, `recording.mode changed to ${settings.mode}`);
     }
-    const run = this.runs.find((r) => !r.ended);
+    const run = this.liveRun();
     if (!run) return;
     if (settings.mode === 'continuous') this.openRecording('continuous', run, run.writingIndex);
     else if (settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, this.preRollStart(run, Date.now()));
@@ -235,6 +248,11 @@ export class Recorder {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.open.map((recording) => this.finish(recording, 'the worker stopped')));
+  }
+
+  /** The run whose ffmpeg delivers now, if any. */
+  private liveRun(): Run | undefined {
+    return this.runs.find((r) => r.delivering && !r.ended);
   }
 
   /** The index of the segment holding `atMs - preRoll`, or the oldest kept. */
@@ -295,14 +313,21 @@ export class Recorder {
     const writing = !run.ended && (lastWholeEnd === undefined || recording.endMs === undefined || recording.endMs > lastWholeEnd);
     const paths = whole.filter((s) => recording.endMs === undefined || (run.startMs(s) ?? 0) < recording.endMs).map((s) => s.file);
     const writingPath = run.pathOf(Math.max(recording.firstIndex, run.writingIndex));
-    if (writing && existsSync(writingPath)) paths.push(writingPath);
+    const withWriting = writing && existsSync(writingPath);
+    if (withWriting) paths.push(writingPath);
     // With no whole segment of its own, it starts where the last whole segment ended, or with the run.
     const lastWhole = run.segments.at(-1);
     const startMs = first ? run.startMs(first) : writing ? (lastWhole ? run.endMs(lastWhole) : run.startedAt) : undefined;
     try {
       if (startMs === undefined || paths.length === 0) throw new Error('no video arrived before it ended');
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
-      await this.assemble(recording, paths, startMs, maxSeconds, why);
+      await this.assemble(recording, paths, startMs, maxSeconds, why).catch((error: unknown) => {
+        // The segment being written may hold nothing readable yet (ffmpeg had only just opened
+        // it): the recording then ends with its last whole segment.
+        if (!withWriting || paths.length < 2) throw error;
+        this.options.logger.warn({ recording: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
+        return this.assemble(recording, paths.slice(0, -1), startMs, maxSeconds, why);
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.options.logger.error({ recording: recording.id, err: message }, 'recording failed');

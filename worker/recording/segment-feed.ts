@@ -36,6 +36,11 @@ export class SegmentFeed {
     return run;
   }
 
+  /** The current run's ffmpeg passes on its first frames. */
+  runDelivering(): void {
+    if (this.fed) this.recorder.runDelivering(this.fed.run);
+  }
+
   /** The run's ffmpeg has exited. */
   runExited(): void {
     const fed = this.fed;
