@@ -91,10 +91,34 @@ export function grayFramesArgs(stream: WorkerStream, width: number, probe: Probe
   return ['-threads', '1', ...rtspInputArgs(stream, probe), '-map', '0:v:0', '-an', '-vf', `scale=${width}:-2`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
 }
 
-/** Finds the size of the raw output in ffmpeg's stream listing ("Output #0, rawvideo ... gray, 320x180"). */
-export function rawOutputSize(stderrText: string): { width: number; height: number } | undefined {
+export interface OutputVideo {
+  codec: string;
+  pixelFormat: string;
+  width: number;
+  height: number;
+  /** The nominal frame rate, when ffmpeg states one. */
+  fps?: number;
+}
+
+/**
+ * The first video stream of ffmpeg's output listing, which it prints (at loglevel info) before
+ * the first packet: "Output #0, mp4, ... Stream #0:0: Video: h264 (Constrained Baseline) (avc1 /
+ * 0x31637661), yuv420p(progressive), 1280x720 [SAR 1:1 DAR 16:9], q=2-31, 15 fps, ...".
+ */
+export function outputVideo(stderrText: string): OutputVideo | undefined {
   const output = stderrText.indexOf('Output #0');
   if (output < 0) return undefined;
-  const match = /Video: rawvideo[^\n]*?, gray[^\n]*?, (\d+)x(\d+)/.exec(stderrText.slice(output));
-  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+  const line = /Stream #0:\d+[^\n]*?: Video: ([^\n]*)/.exec(stderrText.slice(output))?.[1];
+  // The codec, its parenthesised details, then the pixel format after the first ", ".
+  const head = line && /^(\w+)[^,]*, (\w+)/.exec(line);
+  const size = line && /, (\d+)x(\d+)/.exec(line);
+  if (!head || !size) return undefined;
+  const fps = Number(/, ([\d.]+) fps/.exec(line)?.[1]);
+  return { codec: head[1] as string, pixelFormat: head[2] as string, width: Number(size[1]), height: Number(size[2]), ...(fps > 0 ? { fps } : {}) };
+}
+
+/** The size of the raw gray output of grayFramesArgs, from ffmpeg's stream listing. */
+export function rawOutputSize(stderrText: string): { width: number; height: number } | undefined {
+  const video = outputVideo(stderrText);
+  return video?.codec === 'rawvideo' && video.pixelFormat === 'gray' ? { width: video.width, height: video.height } : undefined;
 }

@@ -72,6 +72,16 @@ describe('FrameSampler', () => {
     expect(taken(sampler, times.slice(30)).map((k) => k + 30)).toEqual([30, 33, 36, 39, 42, 45, 48, 51, 54, 57]);
   });
 
+  it('takes frames out of turn when asked, counted as analysed, without moving the pace', () => {
+    const sampler = new FrameSampler(5);
+    const times = stream(15, 12);
+    // Frames 1 and 2 asked for out of turn (confirming a motion seen in frame 0).
+    const picks = times.flatMap((at, index) => (sampler.take(at, index === 1 || index === 2) ? [index] : []));
+    expect(picks).toEqual([0, 1, 2, 3, 6, 9]);
+    expect(sampler.analysed).toBe(6);
+    expect(sampler.skipped).toBe(6);
+  });
+
   it('starts the pace afresh after reset, keeping the counts', () => {
     const sampler = new FrameSampler(5);
     taken(sampler, stream(15, 5));

@@ -23,8 +23,12 @@ export class FrameSampler {
     this.intervalMs = FrameSampler.interval(fps);
   }
 
-  /** Whether to analyse the frame that arrived at `at` (ms); counts it either way. */
-  take(at: number): boolean {
+  /**
+   * Whether to analyse the frame that arrived at `at` (ms); counts it either way. `outOfTurn`
+   * takes a frame that is not due, leaving the pace as it was: the frames that confirm a motion
+   * just seen, so that it is reported a stream frame later rather than an analysis interval later.
+   */
+  take(at: number, outOfTurn = false): boolean {
     const gap = this.lastAt === undefined ? 0 : Math.max(0, at - this.lastAt);
     this.lastAt = at;
     const interval = this.intervalMs;
@@ -32,6 +36,10 @@ export class FrameSampler {
     // A due time far ahead means the clock went back: the pace starts again from this frame.
     const restart = due === undefined || due - at > 2 * interval;
     if (!restart && at + gap / 2 < due) {
+      if (outOfTurn) {
+        this.analysed++;
+        return true;
+      }
       this.skipped++;
       return false;
     }

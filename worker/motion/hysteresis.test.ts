@@ -24,6 +24,16 @@ describe('MotionHysteresis', () => {
     expect(hysteresis.inMotion).toBe(false);
   });
 
+  it('is confirming from a moving frame until motion starts or a still frame ends the run', () => {
+    const hysteresis = new MotionHysteresis();
+    const confirming = [...'.#.##..'].map((c, k) => {
+      hysteresis.observe(c === '#', 0.1, k * 200);
+      return hysteresis.confirming;
+    });
+    expect(confirming).toEqual([false, true, false, true, false, false, false]);
+    expect(hysteresis.inMotion).toBe(true);
+  });
+
   it('starts on the second consecutive moving frame, dated at the first', () => {
     const hysteresis = new MotionHysteresis();
     expect(feed(hysteresis, '...##', 10_000)).toEqual(new Map([[10_800, { started: { at: 10_600 } }]]));

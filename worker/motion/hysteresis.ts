@@ -41,6 +41,11 @@ export class MotionHysteresis {
     return this.active !== undefined;
   }
 
+  /** A moving frame has been seen, and motion waits for the next ones to start. */
+  get confirming(): boolean {
+    return this.active === undefined && this.run.frames > 0;
+  }
+
   /** Takes one analysed frame; says what started or ended with it, if anything. */
   observe(moving: boolean, score: number, at: number): MotionTransitions {
     const transitions: MotionTransitions = {};

@@ -21,7 +21,8 @@ export interface MotionAnalysisEvents {
 
 /**
  * The worker's side of motion: every decoded frame of the analysis stream comes in, `motion.fps`
- * of them per second are analysed (the rest skipped), and motion starts and ends are handed on.
+ * of them per second are analysed (the rest skipped, except those that confirm a moving frame),
+ * and motion starts and ends are handed on.
  * The detector is made for the frames' size when the first arrives, and anew if it changes (a
  * new `motion.width`).
  */
@@ -45,7 +46,8 @@ export class MotionAnalysis {
 
   frame(frame: Uint8Array, width: number, height: number, at: number): void {
     if (!this.settings.enabled) return;
-    const take = this.sampler.take(at);
+    // A moving frame is confirmed (or not) by the frames right after it, not an interval later.
+    const take = this.sampler.take(at, this.detector?.confirming ?? false);
     this.analysedMeter.sample(at, this.sampler.analysed);
     this.skippedMeter.sample(at, this.sampler.skipped);
     if (!take) return;

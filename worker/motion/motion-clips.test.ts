@@ -17,22 +17,27 @@ const FRAME_S = 1 / ANALYSIS_FPS;
 const T0 = 1_700_000_000_000;
 
 /** The motion intervals the detector reports over a clip's frames (seconds from the clip's start), and how often it recalibrated. */
-function detect(scenario: MotionScenario, frames: Uint8Array[]): { intervals: MotionInterval[]; recalibrations: number } {
+function detect(scenario: MotionScenario, frames: Uint8Array[]): { intervals: MotionInterval[]; recalibrations: number; knownAfter: number[] } {
   const detector = new MotionDetector(WIDTH, HEIGHT, { threshold: 25, minArea: 0.005, ...scenario.motion });
   const sampler = new FrameSampler(ANALYSIS_FPS);
   const seconds = (at: number) => (at - T0) / 1000;
   const intervals: MotionInterval[] = [];
   let recalibrations = 0;
+  /** For each motion, how long after the true onset the frame that started it was taken (s). */
+  const knownAfter: number[] = [];
   frames.forEach((frame, k) => {
     const at = T0 + (k * 1000) / scenario.clip.fps;
-    if (!sampler.take(at)) return;
-    const { ended, recalibrated } = detector.analyse(frame, at);
+    // As MotionAnalysis does: the frames right after a moving one confirm it.
+    if (!sampler.take(at, detector.confirming)) return;
+    const { started, ended, recalibrated } = detector.analyse(frame, at);
+    const onset = scenario.intervals.find((interval) => Math.abs(interval.start - seconds(at)) <= 2 * FRAME_S);
+    if (started && onset) knownAfter.push(seconds(at) - onset.start);
     if (ended) intervals.push({ start: seconds(ended.startedAt), end: seconds(ended.at) });
     if (recalibrated) recalibrations++;
   });
   const last = detector.reset(); // motion still going at the end of the clip
   if (last) intervals.push({ start: seconds(last.startedAt), end: seconds(last.at) });
-  return { intervals, recalibrations };
+  return { intervals, recalibrations, knownAfter };
 }
 
 const overlaps = (a: MotionInterval, b: MotionInterval) => a.start <= b.end + FRAME_S && b.start <= a.end + FRAME_S;
@@ -77,15 +82,19 @@ describe('MotionDetector on H.264 clips', () => {
     it(`${scenario.name}: ${scenario.description}`, () => {
       const clipFrames = frames.get(scenario.name)!;
       expect(clipFrames).toHaveLength(scenario.clip.seconds * scenario.clip.fps);
-      const { intervals: found, recalibrations } = detect(scenario, clipFrames);
+      const { intervals: found, recalibrations, knownAfter } = detect(scenario, clipFrames);
       const { precision, recall, errors } = score(scenario.intervals, found);
       const show = (list: MotionInterval[]) => list.map((i) => `${i.start.toFixed(1)}–${i.end.toFixed(1)} s`).join(', ') || 'none';
       const worst = (key: 'onset' | 'end') => Math.max(0, ...errors.map((e) => Math.abs(e[key]))).toFixed(1);
       console.log(
         `motion clip ${scenario.name}: true ${show(scenario.intervals)}; detected ${show(found)}; ` +
           `precision ${precision.toFixed(2)}, recall ${recall.toFixed(2)}, worst onset error ${worst('onset')} s, worst end error ${worst('end')} s; ` +
-          `recalibrated ${recalibrations} times`,
+          `recalibrated ${recalibrations} times; motion known ${knownAfter.map((s) => `${Math.round(s * 1000)} ms`).join(', ') || '-'} after its onset`,
       );
+      // Started by the first analysed moving frame and the stream frame after it: within one
+      // analysis interval and one stream frame of the onset, not START_FRAMES analysis intervals.
+      expect(knownAfter).toHaveLength(scenario.intervals.length);
+      for (const after of knownAfter) expect(after).toBeLessThanOrEqual(FRAME_S + 1 / scenario.clip.fps + 1e-9);
       expect(found).toHaveLength(scenario.intervals.length);
       expect(precision).toBe(1);
       expect(recall).toBe(1);

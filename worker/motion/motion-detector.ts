@@ -149,6 +149,11 @@ export class MotionDetector {
     return this.hysteresis.inMotion;
   }
 
+  /** See MotionHysteresis.confirming: the next frames decide whether motion starts. */
+  get confirming(): boolean {
+    return this.hysteresis.confirming;
+  }
+
   private still(at: number, recalibrated: boolean): MotionResult {
     return { motion: false, score: 0, boxes: [], recalibrated, ...this.hysteresis.observe(false, 0, at) };
   }

@@ -45,7 +45,7 @@ export interface RecorderOptions {
  * Time after a recording's end before it is cut from the segment being written: ffmpeg writes
  * each packet as it arrives (-flush_packets), so this covers the packet's trip, not a buffer.
  */
-const CUT_MARGIN_MS = 200;
+const CUT_MARGIN_MS = 100;
 
 interface Segment {
   index: number;
