@@ -5,7 +5,9 @@ Serves two mounts, like an IP camera: /main (the recording stream) and /sub (the
 low-resolution analysis stream), each an H.264 encoding of GStreamer's moving-ball test
 pattern, so that there is motion to detect, or, with --main-file/--sub-file, an H.264 clip
 (.mp4 or raw Annex-B .h264) looped forever without re-encoding: what a client receives is the
-file's own H.264, as a live stream whose timestamps keep increasing across loops. Each mount is
+file's own H.264, as a live stream whose timestamps keep increasing across loops. With
+--main-audio, the main mount carries a live-encoded tone as well (AAC, MP3 or G.711 mu-law, the
+audio codecs cameras send). Each mount is
 shared: one encoder (or clip feeder) per mount, whatever the number of clients, and it runs only
 while a client is connected. RTP over TCP (interleaved) and over UDP are both offered (the
 factory default), as cameras do.
@@ -53,6 +55,20 @@ def pipeline_for(width: int, height: int, fps: int, pattern: str) -> str:
         f"! video/x-h264,profile=baseline "
         f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
+
+
+# The audio codecs a camera sends: a live tone encoded by GStreamer, with the payloader cameras use.
+AUDIO_BRANCHES = {
+    "aac": "audio/x-raw,rate=16000,channels=1 ! voaacenc bitrate=32000 ! aacparse ! rtpmp4gpay name=pay1 pt=97",
+    "mp3": "audio/x-raw,rate=16000,channels=1 ! lamemp3enc target=bitrate bitrate=32 ! mpegaudioparse ! rtpmpapay name=pay1 pt=14",
+    "pcmu": "audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay name=pay1 pt=0",
+}
+
+
+def with_audio(pipeline: str, audio: str | None) -> str:
+    if not audio:
+        return pipeline
+    return f"{pipeline[:-1]} audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! {AUDIO_BRANCHES[audio]} )"
 
 
 def clip_pipeline() -> str:
@@ -177,7 +193,7 @@ def check() -> int:
     except (ImportError, ValueError) as error:
         print(f"GStreamer RTSP server bindings missing: {error}", file=sys.stderr)
         return 1
-    elements = ("videotestsrc", "x264enc", "rtph264pay", "appsrc", "filesrc", "qtdemux", "h264parse", "appsink")
+    elements = ("videotestsrc", "x264enc", "rtph264pay", "appsrc", "filesrc", "qtdemux", "h264parse", "appsink", "audiotestsrc", "voaacenc", "aacparse", "rtpmp4gpay", "lamemp3enc", "mpegaudioparse", "rtpmpapay", "mulawenc", "rtppcmupay")
     missing = [e for e in elements if Gst.ElementFactory.find(e) is None]
     if missing:
         print(f"GStreamer elements missing: {', '.join(missing)}", file=sys.stderr)
@@ -195,6 +211,7 @@ def main() -> int:
         source.add_argument(f"--{mount}", type=parse_video_mode, default=mode, metavar="WxH@FPS")
         source.add_argument(f"--{mount}-file", metavar="PATH", help="serve this H.264 clip (.mp4 or .h264), looped")
     parser.add_argument("--pattern", default="ball", help="videotestsrc pattern")
+    parser.add_argument("--main-audio", choices=sorted(AUDIO_BRANCHES), help="add a tone in this codec to the main mount")
     parser.add_argument("--user", help="require RTSP basic authentication with this user")
     parser.add_argument("--password-env", help="environment variable holding the password for --user")
     args = parser.parse_args()
@@ -232,15 +249,16 @@ def main() -> int:
     mounts = server.get_mount_points()
     for path, mode, clip_path in (("/main", args.main, args.main_file), ("/sub", args.sub, args.sub_file)):
         factory = GstRtspServer.RTSPMediaFactory()
+        audio = args.main_audio if path == "/main" else None
         if clip_path:
-            factory.set_launch(clip_pipeline())
+            factory.set_launch(with_audio(clip_pipeline(), audio))
             # The feeder lives as long as its appsrc, which holds its need-data handler.
             factory.connect(
                 "media-configure",
                 lambda _, media, clip=clips[clip_path]: ClipFeeder(Gst, clip, media.get_element().get_by_name("clip")),
             )
         else:
-            factory.set_launch(pipeline_for(*mode, args.pattern))
+            factory.set_launch(with_audio(pipeline_for(*mode, args.pattern), audio))
         factory.set_shared(True)
         if args.user:
             permissions = GstRtspServer.RTSPPermissions()

@@ -1,8 +1,10 @@
 // CameraWorker against real RTSP cameras (scripts/rtsp-server.py) and real ffmpeg processes.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { freePort, isAlive, waitUntil } from '../test/support/processes.js';
@@ -10,9 +12,11 @@ import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../test/su
 import { CameraWorker, type CameraWorkerOptions } from './camera-worker.js';
 import { parseWorkerMessage, type Heartbeat, type LiveSettings, type WorkerConfig, type WorkerMessage } from './protocol.js';
 
+const run = promisify(execFile);
+
 const live: LiveSettings = {
   motion: { enabled: true, fps: 5, width: 160, threshold: 25, minArea: 0.005, zones: [], masks: [] },
-  recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
+  recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, audio: 'keep', retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
   heartbeatSeconds: 1,
 };
 
@@ -239,6 +243,37 @@ describe('a worker whose main stream goes down while its sub stream goes on', ()
     function worker() {
       return (workers.at(-1) as CameraWorker).heartbeat();
     }
+  });
+});
+
+describe('a worker on a camera that sends G.711 sound', () => {
+  let camera: RtspCamera;
+  beforeAll(async () => {
+    camera = await startRtspCamera({ main: '320x240@10', sub: '160x120@5', mainAudio: 'pcmu' });
+  });
+
+  /**
+   * The streams of the recording a worker with recording.audio `audio` makes once it knows the
+   * sound (its first run, which learns it, ends at once), and the worker's events.
+   */
+  async function recordingOnceKnown(audio: LiveSettings['recording']['audio']) {
+    const { worker, messages } = startWorker(config(camera, { recording: { ...live.recording, preRollSeconds: 1, audio } }));
+    const started = () => messages.filter((m) => m.type === 'recordingStarted').length;
+    await waitUntil(() => started() >= 2, 15_000, 'motion and a recording of the second run');
+    await sleep(2500);
+    await worker.stop(2000);
+    const finished = messages.filter((m) => m.type === 'recordingFinished').at(-1);
+    if (finished?.type !== 'recordingFinished') throw new Error(`no recording: ${JSON.stringify(messages)}`);
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', join(storage, finished.path)]);
+    return { codecs: stdout.trim().split('\n'), events: messages.flatMap((m) => (m.type === 'event' ? [m.reason] : [])) };
+  }
+
+  it('drops it, with one Warning, when recording.audio is keep', async () => {
+    expect(await recordingOnceKnown('keep')).toEqual({ codecs: ['h264'], events: ['AudioDropped'] });
+  });
+
+  it('converts it to AAC when recording.audio is aac', async () => {
+    expect(await recordingOnceKnown('aac')).toEqual({ codecs: ['h264', 'aac'], events: [] });
   });
 });
 

@@ -1,8 +1,9 @@
 import { runTiedToParent } from '../lib/child-process.js';
 import type { Logger } from '../lib/logger.js';
-import { grayFramesArgs, recordSegmentsArgs, videoProbeArgs } from './ffmpeg-commands.js';
+import { grayFramesArgs, listedAudioCodec, recordSegmentsArgs, videoProbeArgs } from './ffmpeg-commands.js';
 import { MotionAnalysis } from './motion/motion-analysis.js';
 import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage, type WorkerStream } from './protocol.js';
+import { audioDroppedWarning, segmentAudio } from './recording/audio-policy.js';
 import { Recorder } from './recording/recorder.js';
 import { SegmentFeed } from './recording/segment-feed.js';
 import { spoolFolder } from './recording/spool.js';
@@ -47,6 +48,10 @@ export class CameraWorker {
   private recordingSource: 'main' | 'sub' = 'main';
   private mainFallbackTimer: NodeJS.Timeout | undefined;
   private mainProbeTimer: NodeJS.Timeout | undefined;
+  /** The last Warning about dropped sound, so that each reconnection does not repeat it. */
+  private audioWarned: string | undefined;
+  /** Each stream's sound as its first run listed it (null: none); what the recording ffmpeg does with it follows. */
+  private readonly audioCodecs: { main?: string | null; sub?: string | null } = {};
   /** The spool's recovery, after which the main stream starts. */
   private recovery: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -86,9 +91,9 @@ export class CameraWorker {
       new StreamPipeline({
         ...common,
         name: 'main',
-        args: (probe) => recordSegmentsArgs(config.streams[this.recordingSource] ?? config.streams.main, this.feed.startRun(), probe),
+        args: (probe) => recordSegmentsArgs(config.streams[this.recordingSource] ?? config.streams.main, this.feed.startRun(), probe, this.segmentAudio()),
         output: { kind: 'progress' },
-        onDelivering: () => this.feed.runDelivering(),
+        onDelivering: (stderrText) => this.runDelivering(stderrText),
         onExit: () => this.feed.runExited(),
       }),
     );
@@ -139,9 +144,36 @@ export class CameraWorker {
       });
   }
 
+  private segmentAudio(settings = this.settings): ReturnType<typeof segmentAudio> {
+    return segmentAudio(this.audioCodecs[this.recordingSource], settings.recording.audio);
+  }
+
+  /**
+   * The recording pipeline's new run delivers. Its listing tells the stream's sound: a codec the
+   * MP4 cannot hold has the run restarted to drop or convert it (once: the codec is remembered),
+   * with a Warning when it is dropped.
+   */
+  private runDelivering(stderrText: string): void {
+    this.feed.runDelivering(listedAudioCodec(stderrText, 'Output'));
+    const codec = listedAudioCodec(stderrText, 'Input');
+    if (codec === undefined) return;
+    const before = this.segmentAudio();
+    this.audioCodecs[this.recordingSource] = codec;
+    const warning = audioDroppedWarning(codec, this.settings.recording.audio);
+    if (warning && warning !== this.audioWarned) this.event('Warning', 'AudioDropped', warning);
+    this.audioWarned = warning;
+    // A stream without sound records the same either way: no restart.
+    if (codec !== null && this.segmentAudio() !== before) {
+      this.options.logger.info({ codec, audio: this.segmentAudio() }, 'the stream\'s sound needs another treatment: restarting the recording ffmpeg');
+      void this.pipelines.get('main')?.restart(this.options.config.ffmpegStopGraceMs);
+    }
+  }
+
   /** Applies new motion and recording settings without dropping the streams. */
   async update(settings: LiveSettings): Promise<void> {
     const widthChanged = settings.motion.width !== this.settings.motion.width;
+    // What the recording ffmpeg does with the sound is fixed when it starts.
+    const audioChanged = this.audioCodecs[this.recordingSource] !== null && this.segmentAudio(settings) !== this.segmentAudio();
     const heartbeatChanged = settings.heartbeatSeconds !== this.settings.heartbeatSeconds;
     this.settings = settings;
     if (heartbeatChanged) this.scheduleHeartbeats();
@@ -152,6 +184,7 @@ export class CameraWorker {
       const analysing = (['sub', 'analysis'] as const).flatMap((role) => this.pipelines.get(role) ?? []);
       await Promise.all(analysing.map((pipeline) => pipeline.restart(2000)));
     }
+    if (audioChanged) await this.pipelines.get('main')?.restart(this.options.config.ffmpegStopGraceMs);
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 

@@ -1,4 +1,5 @@
 import type { WorkerStream } from './protocol.js';
+import type { SegmentAudio } from './recording/audio-policy.js';
 import { SEGMENT_SECONDS } from './recording/spool.js';
 
 // Every ffmpeg command the worker runs, in one place. ffmpeg is spawned directly (not through
@@ -41,14 +42,18 @@ export function rtspInputArgs(stream: WorkerStream, probe: Probe = 'fast'): stri
  * The main stream copied (never decoded) into MPEG-TS segments of about SEGMENT_SECONDS, each
  * starting on a keyframe, with ffmpeg's list of the segments it has closed; each packet is
  * written as it arrives, so the segment being written can be cut from up to the last moment.
- * MPEG-TS because a file cut short by a kill is still readable up to its last packet. A progress
- * report on stdout every half second counts the frames.
+ * MPEG-TS because a file cut short by a kill is still readable up to its last packet, and
+ * because it carries any audio codec a camera sends (what an MP4 cannot hold is dealt with when
+ * a recording is made). A progress report on stdout every half second counts the frames.
  */
-export function recordSegmentsArgs(stream: WorkerStream, spool: { segmentPattern: string; segmentList: string }, probe: Probe = 'fast'): string[] {
+export function recordSegmentsArgs(stream: WorkerStream, spool: { segmentPattern: string; segmentList: string }, probe: Probe = 'fast', audio: SegmentAudio = 'copy'): string[] {
   return [
     ...rtspInputArgs(stream, probe),
     '-map', '0:v:0',
+    ...(audio !== 'none' ? ['-map', '0:a:0?'] : []),
     '-c', 'copy',
+    // Sound an MP4 cannot hold (G.711), converted as it arrives: a few kbit/s, next to no CPU.
+    ...(audio === 'aac' ? ['-c:a', 'aac', '-b:a', '32k'] : []),
     '-f', 'segment',
     '-segment_time', String(SEGMENT_SECONDS),
     '-segment_format', 'mpegts',
@@ -115,6 +120,19 @@ export function outputVideo(stderrText: string): OutputVideo | undefined {
   if (!head || !size) return undefined;
   const fps = Number(/, ([\d.]+) fps/.exec(line)?.[1]);
   return { codec: head[1] as string, pixelFormat: head[2] as string, width: Number(size[1]), height: Number(size[2]), ...(fps > 0 ? { fps } : {}) };
+}
+
+/**
+ * The codec of the first audio stream in ffmpeg's input or output listing ("Stream #0:1: Audio:
+ * pcm_mulaw, 8000 Hz, mono"); null when the listing has none, undefined before it is printed.
+ */
+export function listedAudioCodec(stderrText: string, listing: 'Input' | 'Output'): string | null | undefined {
+  const start = stderrText.indexOf(`${listing} #0`);
+  if (start < 0) return undefined;
+  // The listing runs until the next one, or the stream mapping that follows the output's.
+  const end = stderrText.slice(start + 1).search(/\n(Output #0|Stream mapping:)/);
+  const text = stderrText.slice(start, end < 0 ? undefined : start + 1 + end);
+  return /Stream #0:\d+[^\n]*?: Audio: (\w+)/.exec(text)?.[1] ?? null;
 }
 
 /** The size of the raw gray output of grayFramesArgs, from ffmpeg's stream listing. */

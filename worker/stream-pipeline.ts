@@ -32,8 +32,8 @@ export interface PipelineOptions {
   reconnectMaxMs?: number;
   /** Called when `connected` flips, so the worker can report at once. */
   onHealthChange(): void;
-  /** Called when an ffmpeg run passes on its first frames (each run, restarts included). */
-  onDelivering?(): void;
+  /** Called when an ffmpeg run passes on its first frames (each run, restarts included), with what ffmpeg printed so far (its stream listings). */
+  onDelivering?(stderrText: string): void;
   /** Called when an ffmpeg run has ended, whatever the cause, before any restart. */
   onExit?(): void;
 }
@@ -154,7 +154,7 @@ export class StreamPipeline {
     let reader: FrameReader | undefined;
     let framesThisRun = 0;
     const countFrames = (count: number) => {
-      if (framesThisRun === 0 && count > 0) this.options.onDelivering?.();
+      if (framesThisRun === 0 && count > 0) this.options.onDelivering?.(stderrText);
       framesThisRun += count;
       this.countFrames(count);
     };

@@ -45,6 +45,8 @@ export type CameraSpec = {
     postRollSeconds: number;
     /** Length of each file in continuous mode. */
     segmentMinutes: number;
+    /** The camera's sound in recordings. keep copies it when MP4 holds its codec (AAC, MP3, AC-3) and drops any other (G.711, for one) with a Warning; aac does the same but converts those others to AAC, which costs a little CPU; off records no sound. */
+    audio: "keep" | "aac" | "off";
     retention: {
       maxAgeDays: number;
       /** Kubernetes quantity such as 50Gi. */

@@ -26,7 +26,7 @@ function config(camera: RtspCamera): WorkerConfig {
     camera: 'proc-camera',
     streams: { main: { url: camera.url('main'), transport: 'tcp' }, sub: { url: camera.url('sub'), transport: 'tcp' } },
     motion: { enabled: true, fps: 5, width: 160, threshold: 25, minArea: 0.005, zones: [], masks: [] },
-    recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
+    recording: { mode: 'motion', preRollSeconds: 5, postRollSeconds: 5, segmentMinutes: 10, audio: 'keep', retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
     heartbeatSeconds: 1,
     secrets: [encodeURIComponent(PASSWORD), PASSWORD],
     storage,

@@ -41,7 +41,7 @@ function config(): WorkerConfig {
     camera: 'chaos',
     streams: { main: { url: camera.url('main'), transport: 'tcp' }, sub: { url: camera.url('sub'), transport: 'tcp' } },
     motion: { enabled: true, fps: 5, width: 160, threshold: 25, minArea: 0.005, zones: [], masks: [] },
-    recording: { mode: 'motion', preRollSeconds: 1, postRollSeconds: 1, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
+    recording: { mode: 'motion', preRollSeconds: 1, postRollSeconds: 1, segmentMinutes: 10, audio: 'keep', retention: { maxAgeDays: 14, maxBytes: '1Gi' } },
     heartbeatSeconds: 1,
     secrets: [],
     storage,

@@ -24,6 +24,8 @@ export interface RtspCameraOptions {
   mainFile?: string;
   /** The same for /sub. Not with `sub`. */
   subFile?: string;
+  /** Add a live tone in this codec to /main, as cameras with a microphone do. */
+  mainAudio?: 'aac' | 'mp3' | 'pcmu';
   /** Require RTSP basic authentication with this user (and `password`). */
   user?: string;
   password?: string;
@@ -51,7 +53,7 @@ const running = new Set<RtspCamera>();
 
 /** Starts scripts/rtsp-server.py and resolves once it listens (its `READY port=N` line). */
 export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<RtspCamera> {
-  const { port = 0, main = '320x240@10', sub = '160x120@5', mainFile, subFile, user, password } = options;
+  const { port = 0, main = '320x240@10', sub = '160x120@5', mainFile, subFile, mainAudio, user, password } = options;
   if (mainFile !== undefined && options.main !== undefined) throw new Error('startRtspCamera: give main or mainFile, not both');
   if (subFile !== undefined && options.sub !== undefined) throw new Error('startRtspCamera: give sub or subFile, not both');
   if ((user === undefined) !== (password === undefined)) {
@@ -61,6 +63,7 @@ export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<
 
   const args = [SCRIPT, '--port', String(port)];
   args.push(...(mainFile === undefined ? ['--main', main] : ['--main-file', mainFile]));
+  if (mainAudio) args.push('--main-audio', mainAudio);
   args.push(...(subFile === undefined ? ['--sub', sub] : ['--sub-file', subFile]));
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env[PASSWORD_ENV];

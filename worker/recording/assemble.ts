@@ -12,6 +12,8 @@ export interface AssembleRequest {
   workFile: string;
   /** The recording's path; never overwritten (EEXIST when taken). */
   destination: string;
+  /** Whether the segments' sound goes in (it is in a codec an MP4 holds). */
+  withAudio: boolean;
 }
 
 export interface AssembledRecording {
@@ -48,7 +50,7 @@ async function fsyncPath(path: string): Promise<void> {
  * less between a motion's end and its recording being listed.
  */
 export async function assembleRecording(request: AssembleRequest): Promise<AssembledRecording> {
-  const { segments, maxSeconds, workFile, destination } = request;
+  const { segments, maxSeconds, workFile, destination, withAudio } = request;
   if (segments.length === 0) throw new Error('a recording needs at least one segment');
   const listFile = `${workFile}.txt`;
   try {
@@ -56,7 +58,8 @@ export async function assembleRecording(request: AssembleRequest): Promise<Assem
     const { stdout, stderr } = await runTiedToParent('ffmpeg', [
       '-hide_banner', '-nostdin', '-loglevel', 'info', '-nostats',
       '-f', 'concat', '-safe', '0', '-i', listFile,
-      '-map', '0:v:0', '-map', '0:a:0?',
+      '-map', '0:v:0',
+      ...(withAudio ? ['-map', '0:a:0?'] : []),
       '-c', 'copy',
       ...(maxSeconds !== undefined ? ['-t', maxSeconds.toFixed(3)] : []),
       '-movflags', '+faststart',

@@ -12,15 +12,16 @@ import { spawnTiedToParent, stopGracefully } from '../../lib/child-process.js';
 import { createLogger } from '../../lib/logger.js';
 import { waitUntil } from '../../test/support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../../test/support/rtsp-camera.js';
-import { recordSegmentsArgs } from '../ffmpeg-commands.js';
+import { listedAudioCodec, recordSegmentsArgs } from '../ffmpeg-commands.js';
 import { StreamPipeline } from '../stream-pipeline.js';
+import { segmentAudio, type SegmentAudio } from './audio-policy.js';
 import { Recorder, type RecorderEvent, type RecordingSettings } from './recorder.js';
 import { SegmentFeed } from './segment-feed.js';
 import { spoolFolder, writeJournal } from './spool.js';
 
 const run = promisify(execFile);
 const CAMERA = 'porch';
-const SETTINGS: RecordingSettings = { mode: 'motion', preRollSeconds: 2, postRollSeconds: 1, segmentMinutes: 10, retention: { maxAgeDays: 14, maxBytes: '1Gi' } };
+const SETTINGS: RecordingSettings = { mode: 'motion', preRollSeconds: 2, postRollSeconds: 1, segmentMinutes: 10, audio: 'keep', retention: { maxAgeDays: 14, maxBytes: '1Gi' } };
 
 type Finished = Extract<RecorderEvent, { type: 'recordingFinished' }>;
 
@@ -46,7 +47,7 @@ afterEach(async () => {
 afterAll(stopAllRtspCameras);
 
 /** The worker's MAIN side: ffmpeg writing segments, the feed, the recorder. */
-async function startRecording(settings: RecordingSettings = SETTINGS) {
+async function startRecording(settings: RecordingSettings = SETTINGS, source: RtspCamera = camera, audio: SegmentAudio = segmentAudio(undefined, settings.audio)) {
   storage = await mkdtemp(join(tmpdir(), 'camlet-recorder-'));
   const events: RecorderEvent[] = [];
   const logger = createLogger('test', 'silent');
@@ -57,10 +58,10 @@ async function startRecording(settings: RecordingSettings = SETTINGS) {
     name: 'main',
     secrets: [],
     logger,
-    args: (probe) => recordSegmentsArgs({ url: camera.url('main'), transport: 'tcp' }, feed.startRun(), probe),
+    args: (probe) => recordSegmentsArgs({ url: source.url('main'), transport: 'tcp' }, feed.startRun(), probe, audio),
     output: { kind: 'progress' },
     onHealthChange: () => undefined,
-    onDelivering: () => feed.runDelivering(),
+    onDelivering: (stderrText) => feed.runDelivering(listedAudioCodec(stderrText, 'Output')),
     onExit: () => feed.runExited(),
   });
   main.start();
@@ -159,6 +160,51 @@ describe('motion recordings', () => {
     // 1 s of pre-roll + 2 segments to spare + the one being written, of ~2 s each; 5 were written.
     expect(segments.length).toBeLessThanOrEqual(4);
     expect(finished()).toHaveLength(0);
+  });
+});
+
+describe('the camera\'s sound', () => {
+  /** The streams of a 3 s motion recording of a camera sending `audio`, and whether it decodes without error. */
+  async function recordWithSound(audio: 'aac' | 'mp3' | 'pcmu', setting: RecordingSettings['audio']) {
+    const source = await startRtspCamera({ main: '160x120@10', mainAudio: audio });
+    // As the camera worker does once a first run has listed the stream's sound.
+    const codec = { aac: 'aac', mp3: 'mp3', pcmu: 'pcm_mulaw' }[audio];
+    try {
+      const { recorder, finished, stop, main } = await startRecording({ ...SETTINGS, preRollSeconds: 0, audio: setting }, source, segmentAudio(codec, setting));
+      // When the first packet ffmpeg's fast probe sees is sound, it knows too little of the
+      // picture and fails; the thorough probe of the next attempt connects.
+      await waitUntil(() => main.isConnected, 10_000, 'the stream recorded');
+      recorder.motionStarted(Date.now());
+      await sleep(3000);
+      await stop();
+      const [recording] = finished() as [Finished];
+      const path = join(storage, recording.path);
+      const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,sample_rate', '-of', 'json', path]);
+      const decode = await run('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-']);
+      return { streams: (JSON.parse(stdout) as { streams: object[] }).streams, decodeErrors: decode.stderr.trim() };
+    } finally {
+      await source.stop();
+    }
+  }
+
+  it('is copied as it is when an MP4 holds its codec (AAC, MP3)', async () => {
+    expect(await recordWithSound('aac', 'keep')).toEqual({
+      streams: [{ codec_type: 'video', codec_name: 'h264' }, { codec_type: 'audio', codec_name: 'aac', sample_rate: '16000' }],
+      decodeErrors: '',
+    });
+    expect((await recordWithSound('mp3', 'keep')).streams).toEqual([{ codec_type: 'video', codec_name: 'h264' }, { codec_type: 'audio', codec_name: 'mp3', sample_rate: '16000' }]);
+  });
+
+  it('is left out when an MP4 cannot hold it (G.711), or converted to AAC when asked', async () => {
+    expect(await recordWithSound('pcmu', 'keep')).toEqual({ streams: [{ codec_type: 'video', codec_name: 'h264' }], decodeErrors: '' });
+    expect(await recordWithSound('pcmu', 'aac')).toEqual({
+      streams: [{ codec_type: 'video', codec_name: 'h264' }, { codec_type: 'audio', codec_name: 'aac', sample_rate: '8000' }],
+      decodeErrors: '',
+    });
+  });
+
+  it('is not recorded when recording.audio is off', async () => {
+    expect((await recordWithSound('aac', 'off')).streams).toEqual([{ codec_type: 'video', codec_name: 'h264' }]);
   });
 });
 

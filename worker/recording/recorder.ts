@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
 import type { Logger } from '../../lib/logger.js';
 import { assembleRecording, type AssembledRecording } from './assemble.js';
+import { mp4HoldsAudio } from './audio-policy.js';
 import { recordingRelativePath } from './recording-path.js';
 import type { ListedSegment } from './segment-list.js';
 import { createRunFolder, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, type JournalEntry } from './spool.js';
@@ -60,6 +61,8 @@ export class Run {
   readonly clock = new StreamClock();
   /** ffmpeg has passed on frames: the camera answered. Recordings open only on such a run. */
   delivering = false;
+  /** Whether its segments carry sound an MP4 holds, known when it delivers (ffmpeg has listed its streams). */
+  withAudio = false;
   ended = false;
 
   constructor(
@@ -137,7 +140,7 @@ export class Recorder {
       const listed = left.runs.get(entry.run) ?? [];
       const from = listed.findIndex((segment) => segment.file === entry.firstSegment);
       const segments = from < 0 ? [] : listed.slice(from);
-      const recording = { id: entry.id, trigger: entry.trigger };
+      const recording = { id: entry.id, trigger: entry.trigger, withAudio: entry.withAudio ?? false };
       if (segments.length === 0 || entry.startMs === undefined) {
         logger.warn({ recording: entry.id }, 'a recording interrupted before its first whole segment is dropped');
         continue;
@@ -169,9 +172,10 @@ export class Recorder {
    * from an earlier run) open now, not when ffmpeg starts: a camera that is down makes attempt
    * after attempt, and none of them is a recording that failed.
    */
-  runDelivering(run: Run): void {
+  runDelivering(run: Run, segmentAudioCodec: string | null | undefined): void {
     if (run.delivering || run.ended || this.stopped) return;
     run.delivering = true;
+    run.withAudio = mp4HoldsAudio(segmentAudioCodec ?? undefined);
     if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
     else if (this.settings.mode === 'motion' && this.motionActive && !this.open.some((r) => r.trigger === 'motion' && !r.finishing)) this.openRecording('motion', run, 0);
   }
@@ -321,12 +325,13 @@ export class Recorder {
     try {
       if (startMs === undefined || paths.length === 0) throw new Error('no video arrived before it ended');
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
-      await this.assemble(recording, paths, startMs, maxSeconds, why).catch((error: unknown) => {
+      const made = { id: recording.id, trigger: recording.trigger, withAudio: run.withAudio };
+      await this.assemble(made, paths, startMs, maxSeconds, why).catch((error: unknown) => {
         // The segment being written may hold nothing readable yet (ffmpeg had only just opened
         // it): the recording then ends with its last whole segment.
         if (!withWriting || paths.length < 2) throw error;
         this.options.logger.warn({ recording: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
-        return this.assemble(recording, paths.slice(0, -1), startMs, maxSeconds, why);
+        return this.assemble(made, paths.slice(0, -1), startMs, maxSeconds, why);
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -339,12 +344,12 @@ export class Recorder {
     }
   }
 
-  private async assemble(recording: { id: string; trigger: Trigger }, segments: string[], startMs: number, maxSeconds: number | undefined, why: string): Promise<AssembledRecording> {
+  private async assemble(recording: { id: string; trigger: Trigger; withAudio: boolean }, segments: string[], startMs: number, maxSeconds: number | undefined, why: string): Promise<AssembledRecording> {
     const { storage, camera, spool, logger } = this.options;
     for (let attempt = 0; ; attempt++) {
       const path = recordingRelativePath(camera, startMs, attempt);
       try {
-        const made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path) });
+        const made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path), withAudio: recording.withAudio });
         const endMs = startMs + Math.round(made.durationSeconds * 1000);
         logger.info({ recording: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
         this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, path, startMs, endMs, ...made });
@@ -388,6 +393,7 @@ export class Recorder {
       firstSegment: basename(recording.run.pathOf(recording.firstIndex)),
       ...(recording.startMs !== undefined ? { startMs: recording.startMs } : {}),
       ...(recording.endMs !== undefined ? { endMs: recording.endMs } : {}),
+      withAudio: recording.run.withAudio,
     }));
     // Written one after the other, in order: an older journal never lands after a newer one.
     this.journalWrites = this.journalWrites

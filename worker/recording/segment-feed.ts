@@ -36,9 +36,9 @@ export class SegmentFeed {
     return run;
   }
 
-  /** The current run's ffmpeg passes on its first frames. */
-  runDelivering(): void {
-    if (this.fed) this.recorder.runDelivering(this.fed.run);
+  /** The current run's ffmpeg passes on its first frames; the codec of the sound it writes into the segments (null: none). */
+  runDelivering(audioCodec: string | null | undefined): void {
+    if (this.fed) this.recorder.runDelivering(this.fed.run, audioCodec);
   }
 
   /** The run's ffmpeg has exited. */

@@ -33,6 +33,8 @@ export interface JournalEntry {
   startMs?: number;
   /** Epoch ms where it ends (motion end + post-roll), once known. */
   endMs?: number;
+  /** Whether its segments' sound goes in. */
+  withAudio?: boolean;
 }
 
 export async function readJournal(spool: string): Promise<JournalEntry[]> {
