@@ -260,5 +260,14 @@ describe('after a kill', () => {
     expect(readdirSync(spool)).toEqual(['recordings.json']);
     expect(JSON.parse(await readFile(join(spool, 'recordings.json'), 'utf8'))).toEqual([]);
     expect(existsSync(runFolder)).toBe(false);
+
+    // Killed again, this time after the MP4 was in place and noted, before the journal was cleared:
+    // the next worker reports the same file again (the index keeps one row per id) and makes no other.
+    await writeJournal(spool, [{ id: 'interrupted-1', trigger: 'motion', run: 'run-00000000000001-0', firstSegment: 'seg-000001.ts', startMs, finished: recording }]);
+    const again: RecorderEvent[] = [];
+    await new Recorder({ camera: CAMERA, storage, spool, settings: SETTINGS, emit: (event) => again.push(event), logger: createLogger('test', 'silent') }).recover();
+    const { type, id, trigger, path, startMs: start, endMs, bytes, durationSeconds, codec, width, height } = recording;
+    expect(again).toEqual([{ type, id, trigger, path, startMs: start, endMs, bytes, durationSeconds, codec, width, height }]);
+    expect(readdirSync(join(storage, CAMERA), { recursive: true }).filter((name) => String(name).endsWith('.mp4'))).toHaveLength(1);
   });
 });

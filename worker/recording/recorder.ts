@@ -8,7 +8,7 @@ import { assembleRecording, type AssembledRecording } from './assemble.js';
 import { mp4HoldsAudio } from './audio-policy.js';
 import { recordingRelativePath } from './recording-path.js';
 import type { ListedSegment } from './segment-list.js';
-import { createRunFolder, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, type JournalEntry } from './spool.js';
+import { createRunFolder, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, type FinishedFile, type JournalEntry } from './spool.js';
 import { StreamClock } from './stream-clock.js';
 
 export type RecordingSettings = CameraSpec['recording'];
@@ -109,6 +109,8 @@ interface OpenRecording {
   endMs?: number;
   cutTimer?: NodeJS.Timeout;
   finishing?: Promise<void>;
+  /** Its file, in place and about to be reported. */
+  finished?: FinishedFile;
 }
 
 /**
@@ -134,9 +136,15 @@ export class Recorder {
    * whole segments) and clears it; call once, before the first run.
    */
   async recover(): Promise<void> {
-    const { spool, logger } = this.options;
+    const { spool, storage, logger } = this.options;
     const left = await scanSpool(spool);
-    for (const entry of left.journal) {
+    const entries = [...left.journal];
+    for (const [i, entry] of entries.entries()) {
+      if (entry.finished) {
+        // Made, and perhaps reported, before the kill: reported (again), never made twice.
+        if (existsSync(join(storage, entry.finished.path))) this.options.emit({ type: 'recordingFinished', id: entry.id, trigger: entry.trigger, ...entry.finished });
+        continue;
+      }
       const listed = left.runs.get(entry.run) ?? [];
       const from = listed.findIndex((segment) => segment.file === entry.firstSegment);
       const segments = from < 0 ? [] : listed.slice(from);
@@ -153,6 +161,10 @@ export class Recorder {
         entry.startMs,
         maxSeconds,
         `recovered after the worker was interrupted (from ${first.file})`,
+        (finished) => {
+          entries[i] = { ...entry, finished };
+          return writeJournal(spool, entries);
+        },
       );
     }
     for (const run of left.runs.keys()) await rm(join(spool, run), { recursive: true, force: true });
@@ -192,7 +204,7 @@ export class Recorder {
       const first = run.segments.find((s) => s.index === recording.firstIndex);
       recording.startMs = first && run.startMs(first);
       // The journal learns the start, which a recovery needs to name the file.
-      if (recording.startMs !== undefined) this.saveJournal();
+      if (recording.startMs !== undefined) void this.saveJournal();
     }
     this.cutContinuous(run);
     this.prune(nowMs);
@@ -214,7 +226,7 @@ export class Recorder {
       // Resumed within the post-roll: the same recording goes on.
       clearTimeout(ongoing.cutTimer);
       delete ongoing.endMs;
-      this.saveJournal();
+      void this.saveJournal();
       return;
     }
     // None delivering: the recording opens when one does (runDelivering).
@@ -229,7 +241,7 @@ export class Recorder {
     const ongoing = this.open.find((r) => r.trigger === 'motion' && !r.finishing);
     if (!ongoing) return;
     ongoing.endMs = atMs + this.settings.postRollSeconds * 1000;
-    this.saveJournal();
+    void this.saveJournal();
     this.scheduleCut(ongoing);
   }
 
@@ -277,7 +289,7 @@ export class Recorder {
     this.open.push(recording);
     this.options.logger.info({ recording: recording.id, trigger }, 'recording started');
     this.options.emit({ type: 'recordingStarted', id: recording.id, trigger });
-    this.saveJournal();
+    void this.saveJournal();
   }
 
   private scheduleCut(recording: OpenRecording): void {
@@ -326,12 +338,16 @@ export class Recorder {
       if (startMs === undefined || paths.length === 0) throw new Error('no video arrived before it ended');
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
       const made = { id: recording.id, trigger: recording.trigger, withAudio: run.withAudio };
-      await this.assemble(made, paths, startMs, maxSeconds, why).catch((error: unknown) => {
+      const remember = (finished: FinishedFile) => {
+        recording.finished = finished;
+        return this.saveJournal();
+      };
+      await this.assemble(made, paths, startMs, maxSeconds, why, remember).catch((error: unknown) => {
         // The segment being written may hold nothing readable yet (ffmpeg had only just opened
         // it): the recording then ends with its last whole segment.
         if (!withWriting || paths.length < 2) throw error;
         this.options.logger.warn({ recording: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
-        return this.assemble(made, paths.slice(0, -1), startMs, maxSeconds, why);
+        return this.assemble(made, paths.slice(0, -1), startMs, maxSeconds, why, remember);
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -339,25 +355,36 @@ export class Recorder {
       this.options.emit({ type: 'recordingFailed', id: recording.id, trigger: recording.trigger, error: message });
     } finally {
       this.open.splice(this.open.indexOf(recording), 1);
-      this.saveJournal();
+      void this.saveJournal();
       this.prune(Date.now());
     }
   }
 
-  private async assemble(recording: { id: string; trigger: Trigger; withAudio: boolean }, segments: string[], startMs: number, maxSeconds: number | undefined, why: string): Promise<AssembledRecording> {
+  /** Makes the recording's MP4, has `remember` note it in the journal, then reports it. */
+  private async assemble(
+    recording: { id: string; trigger: Trigger; withAudio: boolean },
+    segments: string[],
+    startMs: number,
+    maxSeconds: number | undefined,
+    why: string,
+    remember: (finished: FinishedFile) => Promise<void>,
+  ): Promise<AssembledRecording> {
     const { storage, camera, spool, logger } = this.options;
     for (let attempt = 0; ; attempt++) {
       const path = recordingRelativePath(camera, startMs, attempt);
+      let made: AssembledRecording;
       try {
-        const made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path), withAudio: recording.withAudio });
-        const endMs = startMs + Math.round(made.durationSeconds * 1000);
-        logger.info({ recording: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
-        this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, path, startMs, endMs, ...made });
-        return made;
+        made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path), withAudio: recording.withAudio });
       } catch (error) {
         // Another recording started within the same second took the name.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 9) throw error;
+        continue;
       }
+      const finished: FinishedFile = { path, startMs, endMs: startMs + Math.round(made.durationSeconds * 1000), ...made };
+      await remember(finished);
+      logger.info({ recording: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
+      this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, ...finished });
+      return made;
     }
   }
 
@@ -385,7 +412,8 @@ export class Recorder {
     }
   }
 
-  private saveJournal(): void {
+  /** Writes the journal of the recordings open now; resolves once it is on disk (a failure is logged). */
+  private saveJournal(): Promise<void> {
     const entries: JournalEntry[] = this.open.map((recording) => ({
       id: recording.id,
       trigger: recording.trigger,
@@ -394,11 +422,13 @@ export class Recorder {
       ...(recording.startMs !== undefined ? { startMs: recording.startMs } : {}),
       ...(recording.endMs !== undefined ? { endMs: recording.endMs } : {}),
       withAudio: recording.run.withAudio,
+      ...(recording.finished ? { finished: recording.finished } : {}),
     }));
     // Written one after the other, in order: an older journal never lands after a newer one.
     this.journalWrites = this.journalWrites
       .then(() => writeJournal(this.options.spool, entries))
       .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot write the recordings journal'));
+    return this.journalWrites;
   }
 
   private journalWrites: Promise<void> = Promise.resolve();

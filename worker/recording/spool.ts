@@ -35,6 +35,23 @@ export interface JournalEntry {
   endMs?: number;
   /** Whether its segments' sound goes in. */
   withAudio?: boolean;
+  /**
+   * Set once its MP4 is in place, before it is reported: a worker killed between the two reports
+   * it again (the index keeps one row per id) instead of making it a second time.
+   */
+  finished?: FinishedFile;
+}
+
+/** A recording's file as reported (recordingFinished), relative to the storage folder. */
+export interface FinishedFile {
+  path: string;
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  durationSeconds: number;
+  codec: string;
+  width: number;
+  height: number;
 }
 
 export async function readJournal(spool: string): Promise<JournalEntry[]> {
