@@ -60,7 +60,8 @@ export function recordSegmentsArgs(stream: WorkerStream, spool: { segmentPattern
     '-segment_format_options', 'flush_packets=1',
     '-segment_list', spool.segmentList,
     '-segment_list_type', 'csv',
-    '-reset_timestamps', '1',
+    // Timestamps run on from segment to segment (no -reset_timestamps): a run's segments laid
+    // end to end are one stream, which is how a recording is remuxed from them.
     spool.segmentPattern,
     '-progress', 'pipe:1',
     '-stats_period', '0.5',
