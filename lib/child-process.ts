@@ -37,19 +37,44 @@ export async function stopGracefully(child: ChildProcess, graceMs: number, signa
 }
 
 /**
- * Runs a program tied to its parent (see spawnTiedToParent) to its end and returns its output;
- * rejects with its stderr when it exits with an error.
+ * Stops an ffmpeg whose stdin is a pipe the way its own keyboard does: `q`, upon which it finishes
+ * its outputs (trailers, the segment list) and exits 0; SIGINT if it has not read it within half
+ * the grace period (a process stuck in a blocking read), SIGKILL at the end of it.
  */
-export function runTiedToParent(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+export async function stopFfmpeg(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = exited(child);
+  // An ffmpeg already on its way out has closed its stdin: the write fails, which is no error.
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end('q');
+  let timer: NodeJS.Timeout | undefined;
+  const quit = await Promise.race([gone.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs / 2)))]);
+  clearTimeout(timer);
+  if (!quit) await stopGracefully(child, graceMs / 2, 'SIGINT');
+}
+
+/**
+ * Runs a program tied to its parent (see spawnTiedToParent) to its end and returns its output;
+ * rejects with its stderr when it exits with an error. With `timeoutMs`, a program still running
+ * then is killed (SIGKILL) and the promise rejects saying so.
+ */
+export function runTiedToParent(command: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnTiedToParent(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code === 0) resolve({ stdout, stderr });
+      clearTimeout(timer);
+      if (timedOut) reject(new Error(`${command} did not finish within ${options.timeoutMs} ms and was killed: ${stderr.trim().slice(-2000)}`));
+      else if (code === 0) resolve({ stdout, stderr });
       else reject(new Error(`${command} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${stderr.trim().slice(-2000)}`));
     });
   });

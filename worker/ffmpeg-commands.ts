@@ -24,11 +24,13 @@ const PROBE_ARGS: Record<Probe, string[]> = {
   thorough: [],
 };
 
-/** How every worker ffmpeg opens an RTSP stream (the benchmark's floor opens it the same way). */
+/**
+ * How every worker ffmpeg opens an RTSP stream (the benchmark's floor opens it the same way).
+ * Without -nostdin: `q` on stdin is how the worker stops it (see stopFfmpeg).
+ */
 export function rtspInputArgs(stream: WorkerStream, probe: Probe = 'fast'): string[] {
   return [
     '-hide_banner',
-    '-nostdin',
     '-loglevel', 'info',
     '-nostats',
     '-rtsp_transport', stream.transport,

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnTiedToParent, stopGracefully } from '../lib/child-process.js';
+import { spawnTiedToParent, stopFfmpeg } from '../lib/child-process.js';
 import type { Logger } from '../lib/logger.js';
 import { redactText } from '../lib/redact.js';
 import { FpsMeter } from './fps-meter.js';
@@ -127,7 +127,7 @@ export class StreamPipeline {
     return this.restarts;
   }
 
-  /** Stops ffmpeg: SIGINT (ffmpeg finishes its output cleanly), then SIGKILL after the grace period. */
+  /** Stops ffmpeg: `q` on its stdin (it finishes its output cleanly), SIGINT, then SIGKILL after the grace period. */
   async stop(graceMs: number): Promise<void> {
     this.stopsRequested++;
     await this.halt(graceMs, { reportDisconnected: true });
@@ -139,7 +139,7 @@ export class StreamPipeline {
     clearTimeout(this.retryTimer);
     clearTimeout(this.stallTimer);
     const child = this.child;
-    if (child) await stopGracefully(child, graceMs, 'SIGINT');
+    if (child) await stopFfmpeg(child, graceMs);
     this.reportDisconnected = true;
     if (reportDisconnected) this.setConnected(false);
   }
@@ -148,7 +148,8 @@ export class StreamPipeline {
     const { logger, secrets, output, name } = this.options;
     const args = this.options.args(this.probe);
     logger.debug({ stream: name, args: args.map((a) => redactText(a, secrets)) }, 'starting ffmpeg');
-    const child = spawnTiedToParent('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin is how it is asked to stop (`q`, see stopFfmpeg).
+    const child = spawnTiedToParent('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     let stderrText = '';
     let reader: FrameReader | undefined;
