@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs whatever is missing first (scripts/setup.sh).
-.PHONY: setup build run test lint bench
+.PHONY: setup build run test lint bench bench-worker
 
 setup:
 	@scripts/setup.sh
@@ -17,3 +17,8 @@ test: build
 
 bench: build
 	@npm run --silent bench:controller
+
+# What a camera costs the worker (CPU, PSS, motion and recording latency) for 1, 8, 32 cameras and
+# the most this machine holds; about 10 minutes.
+bench-worker: build
+	@npm run --silent bench:worker

@@ -17,6 +17,7 @@ import { startRtspCamera } from '../test/support/rtsp-camera.js';
 import { grayFramesArgs, recordSegmentsArgs, rtspInputArgs } from '../worker/ffmpeg-commands.js';
 import type { WorkerStream } from '../worker/protocol.js';
 import { describeMachine } from './machine.js';
+import { percentile } from './percentile.js';
 
 const FLEET = Number(process.env.BENCH_FLEET ?? 10_000);
 const DROPS = 10;
@@ -24,10 +25,6 @@ const KILLS = 20;
 const USAGE_SECONDS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const line = (text: string) => process.stdout.write(`${text}\n`);
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../controller/config/load-config.js';
-import { Controller } from '../controller/controller.js';
+import type { Controller } from '../controller/controller.js';
 
 interface ControllerFlags {
   config?: string;
@@ -21,6 +20,9 @@ export function addControllerCommand(program: Command): void {
     .option('--listen <host:port>', 'address of the API, metrics and dashboard (default: 127.0.0.1:5001)')
     .option('--log-level <level>', 'trace, debug, info, warn, error or fatal (default: info)')
     .action(async (flags: ControllerFlags) => {
+      // Loaded here, not at the top: the controller's modules cost the client commands a third of a second.
+      const { ConfigError, loadConfig } = await import('../controller/config/load-config.js');
+      const { Controller } = await import('../controller/controller.js');
       let config;
       try {
         config = loadConfig({

@@ -5,12 +5,20 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { ProcessRuntime } from '../runtimes/process/process-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
+import { RecordingChanges } from './api/recording-changes.js';
 import { startApi, type RunningApi } from './api/server.js';
 import type { ControllerConfig } from './config/load-config.js';
 import { EventRecorder } from './events/event-recorder.js';
+import { WorkerLogs } from './logs/worker-logs.js';
 import { ManifestSource } from './manifests/manifest-source.js';
 import { ManifestWatcher } from './manifests/manifest-watcher.js';
+import { ManifestWriter } from './manifests/manifest-writer.js';
 import { Metrics, type CameraFigures } from './metrics/metrics.js';
+import { IndexSink } from './recordings/index-sink.js';
+import { reconcileAtStart } from './recordings/reconcile-at-start.js';
+import { RecordingsIndex } from './recordings/recordings-index.js';
+import { ThumbnailCache } from './recordings/thumbnail-cache.js';
+import { StorageService } from './retention/storage-service.js';
 import { ReconcileLoop } from './reconcile/reconcile-loop.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { WorkQueue } from './reconcile/work-queue.js';
@@ -40,6 +48,8 @@ export class Controller {
     private readonly loop: ReconcileLoop,
     private readonly reconciler: Reconciler,
     private readonly logger: Logger,
+    private readonly index: RecordingsIndex,
+    private readonly storageService: StorageService,
   ) {}
 
   static async start(options: ControllerOptions): Promise<Controller> {
@@ -51,9 +61,14 @@ export class Controller {
     const startTime = clock.now();
     mkdirSync(config.manifests, { recursive: true });
     mkdirSync(config.storage, { recursive: true });
+    // <storage>/camlet.db; a broken or newer index stops the start here, naming the file.
+    const index = RecordingsIndex.open(config.storage);
+    logger.info({ index: index.file, schema: index.migration }, 'recordings index open');
 
     const revision = new Revision();
     const store = new CameraStore(revision, clock);
+    // Each worker's recent lines, for `camlet logs` (GET cameras/NAME/log).
+    const workerLogs = new WorkerLogs(store.objects);
     const events = new EventRecorder(revision, clock, 'camlet-controller');
     const queue = new WorkQueue(clock);
     // Read at scrape time, when the reconciler below exists; once per scrape, not once per metric.
@@ -69,6 +84,23 @@ export class Controller {
       },
       () => queue.depth,
     );
+    // Recordings for the API (their changes for watchers, thumbnails) and the storage folder's
+    // figures, StorageLow condition and retention, which deletes through the crash-safe delete.
+    const recordingChanges = new RecordingChanges(revision);
+    const thumbnails = new ThumbnailCache(config.storage);
+    const storageService = new StorageService({
+      index,
+      storage: config.storage,
+      config: config.retention,
+      cameras: store,
+      events,
+      registry: metrics.registry,
+      logger,
+      onDeleted: (recording) => {
+        recordingChanges.deleted(recording);
+        thumbnails.forget(recording.id).catch((error: unknown) => logger.warn({ recording: recording.id, err: String(error) }, 'thumbnail of a deleted recording not removed'));
+      },
+    });
     const runtime = options.runtime ?? new ProcessRuntime();
     const reconciler: Reconciler = new Reconciler(
       store,
@@ -80,8 +112,12 @@ export class Controller {
         clock,
         logger,
         // Worker lines keep their own fields (component: worker, camera); they share our stdout.
-        relayLog: (record) => destination.write(`${JSON.stringify(record)}\n`),
+        relayLog: (record) => {
+          workerLogs.append(record);
+          destination.write(`${JSON.stringify(record)}\n`);
+        },
         settings: { storage: config.storage, logLevel: config.logLevel, workerStopGraceMs: config.gracePeriods.workerStopSeconds * 1000 },
+        recordings: storageService.watch(new IndexSink(index, logger, () => metrics.indexWriteFailed(), (recording) => recordingChanges.added(recording))),
       },
       logger,
     );
@@ -142,20 +178,34 @@ export class Controller {
           queueDepth: queue.depth,
           cameras: cameraSummary(),
           manifests: source.report(),
+          storage: storageService.status(),
+          conditions: storageService.conditions(),
         }),
         worker: (name) => reconciler.supervisor(name)?.info(clock.now()),
+        // `camlet apply` and `camlet delete` write the manifests folder through the API.
+        manifests: new ManifestWriter({ folder: config.manifests, fileOf: (name) => store.desired(name)?.source.file }),
+        logs: workerLogs,
+        recordings: { index, storage: config.storage, cameras: store.objects, thumbnails, changes: recordingChanges },
       },
       config.listen,
       logger,
-    );
+    ).catch((error: unknown) => {
+      index.close();
+      throw error;
+    });
     logger.info({ address: api.address, manifests: config.manifests, storage: config.storage, version: controllerVersion }, 'controller listening');
-    const controller = new Controller(config, api, watcher, loop, reconciler, logger);
+    const controller = new Controller(config, api, watcher, loop, reconciler, logger, index, storageService);
     try {
       await watcher.start();
     } catch (error) {
       await api.close();
+      index.close();
       throw error;
     }
+    // Before any worker runs (the loop starts them): no worker writes while files are matched with rows.
+    await reconcileAtStart(index, config.storage, logger, metrics, events);
+    // After the reconciliation, so that retention sees every file; then every intervalSeconds.
+    storageService.start();
     loop.start();
     logger.info({ cameras: store.names().length }, 'manifests loaded');
     return controller;
@@ -178,6 +228,9 @@ export class Controller {
       const left = supervisors.filter((s) => !s.idle).map((s) => s.name);
       if (left.length > 0) this.logger.warn({ cameras: left }, 'workers still stopping at the shutdown deadline; they die with the controller');
       for (const supervisor of supervisors) supervisor.dispose();
+      // After the workers: their last recordings are indexed on their way out.
+      await this.storageService.stop();
+      this.index.close();
       await this.api.close();
       this.logger.info('controller stopped');
     })();

@@ -37,6 +37,7 @@ const controller = spawnTiedToParent(process.execPath, [projectPath('dist', 'cli
   stdio: 'inherit',
 });
 process.stderr.write('controller: http://127.0.0.1:5001 (try: curl 127.0.0.1:5001/apis/camlet.dev/v1/cameras); Ctrl-C stops everything\n');
+process.stderr.write('dashboard: open http://127.0.0.1:5001/ in a browser\n');
 
 // Ctrl-C in the terminal reaches the controller directly (same process group); a SIGTERM sent to
 // this process alone is passed on.

@@ -5,15 +5,24 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.js';
 import type { EventObject } from '../events/event-recorder.js';
 import type { WorkerInfo } from '../lifecycle/camera-supervisor.js';
+import type { WorkerLogs } from '../logs/worker-logs.js';
+import type { ManifestWriter } from '../manifests/manifest-writer.js';
 import type { CameraObject } from '../store/camera-store.js';
 import type { ObjectStore, StoredObject } from '../store/object-store.js';
+import { controllerVersion } from '../version.js';
+import { addCameraLogRoute } from './camera-log.js';
+import { addCameraWriteRoutes } from './camera-writes.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
+import { addRecordingRoutes, type RecordingsApiSources } from './recordings-routes.js';
 import { notFound, replyStatus } from './status-error.js';
 import { serveWatch } from './watch-stream.js';
 
 const GROUP_VERSION = 'camlet.dev/v1';
 
-/** What the API serves; the controller provides it, the API never changes anything. */
+/**
+ * What the API serves; the controller provides it. The API changes nothing itself: writes go
+ * to the manifests folder, through the writer, and come back through the manifest watcher.
+ */
 export interface ApiSources {
   cameras: ObjectStore<CameraObject>;
   events: ObjectStore<EventObject>;
@@ -23,6 +32,18 @@ export interface ApiSources {
   health(): unknown;
   status(): unknown;
   worker(name: string): WorkerInfo | undefined;
+  /** Writes manifests for PUT, POST and DELETE on cameras; without it, cameras are read-only. */
+  manifests?: ManifestWriter;
+  /** The workers' recent log lines, for cameras/NAME/log; without it, that is not served. */
+  logs?: WorkerLogs;
+  /** The recordings index, its files and thumbnails; without it, recordings are not served. */
+  recordings?: RecordingsApiSources;
+}
+
+/** GET /version, shaped as Kubernetes' version.Info (with Node's version where Go's would be). */
+export function versionInfo(): Record<string, string> {
+  const [major = '0', minor = '0'] = controllerVersion.split('.');
+  return { major, minor, gitVersion: `v${controllerVersion}`, nodeVersion: process.version, platform: `${process.platform}/${process.arch}` };
 }
 
 function parseSelector(ctx: Context): ((labels: Record<string, string>) => boolean) | undefined {
@@ -134,6 +155,9 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
     if (info) ctx.body = info;
     else replyStatus(ctx, 'NotFound', `no worker for camera "${ctx.params.name}"`, { name: ctx.params.name, kind: 'workers' });
   });
+  router.get('/version', (ctx) => {
+    ctx.body = versionInfo();
+  });
   router.get('/metrics', async (ctx) => {
     ctx.type = sources.metrics.contentType;
     ctx.body = await sources.metrics.metrics();
@@ -152,9 +176,25 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
       apiVersion: 'v1',
       groupVersion: GROUP_VERSION,
       resources: [
-        { name: 'cameras', singularName: 'camera', namespaced: false, kind: 'Camera', verbs: ['get', 'list', 'watch'], shortNames: ['cam'] },
+        {
+          name: 'cameras',
+          singularName: 'camera',
+          namespaced: false,
+          kind: 'Camera',
+          verbs: sources.manifests ? ['create', 'delete', 'get', 'list', 'update', 'watch'] : ['get', 'list', 'watch'],
+          shortNames: ['cam'],
+        },
         { name: 'cameras/status', singularName: '', namespaced: false, kind: 'Camera', verbs: ['get'] },
+        ...(sources.logs ? [{ name: 'cameras/log', singularName: '', namespaced: false, kind: 'Camera', verbs: ['get'] }] : []),
         { name: 'events', singularName: 'event', namespaced: false, kind: 'Event', verbs: ['get', 'list', 'watch'], shortNames: ['ev'] },
+        ...(sources.recordings
+          ? [
+              { name: 'recordings', singularName: 'recording', namespaced: false, kind: 'Recording', verbs: sources.recordings.changes ? ['get', 'list', 'watch'] : ['get', 'list'], shortNames: ['rec'] },
+              { name: 'recordings/content', singularName: '', namespaced: false, kind: 'Recording', verbs: ['get'] },
+              { name: 'recordings/thumbnail', singularName: '', namespaced: false, kind: 'Recording', verbs: ['get'] },
+              { name: 'motionevents', singularName: 'motionevent', namespaced: false, kind: 'MotionEvent', verbs: ['get', 'list'] },
+            ]
+          : []),
       ],
     };
   });
@@ -169,6 +209,9 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
     if (camera) ctx.body = camera;
     else notFound(ctx, 'cameras', name);
   });
+  if (sources.manifests) addCameraWriteRoutes(router, { cameras: sources.cameras, manifests: sources.manifests }, logger);
+  if (sources.logs) addCameraLogRoute(router, { cameras: sources.cameras, logs: sources.logs }, watches);
+  if (sources.recordings) addRecordingRoutes(router, sources.recordings, watches, logger);
   router.get('/apis/camlet.dev/v1/events', (ctx) => {
     const selector = parseSelector(ctx);
     const fields = selector && parseEventFieldSelector(ctx);

@@ -4,7 +4,19 @@ import type { Context } from 'koa';
  * Errors as the Kubernetes API returns them: a Status object whose reason and code a client
  * (or `camlet`, printing "Error from server (NotFound): ...") can rely on.
  */
-export type StatusReason = 'NotFound' | 'BadRequest' | 'Expired' | 'MethodNotAllowed' | 'ServiceUnavailable' | 'InternalError';
+export type StatusReason =
+  | 'NotFound'
+  | 'BadRequest'
+  | 'Expired'
+  | 'MethodNotAllowed'
+  | 'ServiceUnavailable'
+  | 'InternalError'
+  | 'Invalid'
+  | 'Conflict'
+  | 'AlreadyExists'
+  | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
+  | 'RequestedRangeNotSatisfiable';
 
 const CODES: Record<StatusReason, number> = {
   NotFound: 404,
@@ -13,7 +25,25 @@ const CODES: Record<StatusReason, number> = {
   MethodNotAllowed: 405,
   ServiceUnavailable: 503,
   InternalError: 500,
+  Invalid: 422,
+  Conflict: 409,
+  AlreadyExists: 409,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  RequestedRangeNotSatisfiable: 416,
 };
+
+/**
+ * Kubernetes' StatusCause; `line` and `column` (camlet's addition) place a validation error in the
+ * text of the request, so that a client can point at the line of the file it sent.
+ */
+export interface StatusCause {
+  reason?: string;
+  message: string;
+  field?: string;
+  line?: number;
+  column?: number;
+}
 
 export interface StatusObject {
   kind: 'Status';
@@ -22,7 +52,7 @@ export interface StatusObject {
   status: 'Failure';
   message: string;
   reason: StatusReason;
-  details?: { name?: string; group?: string; kind?: string };
+  details?: { name?: string; group?: string; kind?: string; causes?: StatusCause[] };
   code: number;
 }
 

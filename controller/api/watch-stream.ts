@@ -22,9 +22,10 @@ function filtered<T extends StoredObject>(event: WatchEvent<T>, matches: (object
  * {"type":"ADDED|MODIFIED|DELETED","object":{...}}, from the given resourceVersion (or all
  * current objects first), for as long as the client stays or `timeoutSeconds` runs.
  * With a filter, an object that starts matching arrives as ADDED and one that stops as DELETED,
- * so the client's picture of "the matching objects" stays right.
+ * so the client's picture of "the matching objects" stays right. Anything with an ObjectStore's
+ * watch() can be served: recordings, which live in the index, have their own (recording-changes.ts).
  */
-export function serveWatch<T extends StoredObject>(ctx: Context, store: ObjectStore<T>, matches: (object: T) => boolean, closeAll: Set<() => void>): void {
+export function serveWatch<T extends StoredObject>(ctx: Context, store: Pick<ObjectStore<T>, 'watch'>, matches: (object: T) => boolean, closeAll: Set<() => void>): void {
   const rawVersion = ctx.query.resourceVersion;
   const resourceVersion = typeof rawVersion === 'string' && rawVersion !== '' && rawVersion !== '0' ? Number(rawVersion) : undefined;
   if (resourceVersion !== undefined && !Number.isSafeInteger(resourceVersion)) {

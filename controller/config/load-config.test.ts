@@ -55,6 +55,7 @@ describe('layers', () => {
       resyncSeconds: 30,
       manifestDebounceMilliseconds: 100,
       gracePeriods: { workerStopSeconds: 10, shutdownSeconds: 30 },
+      retention: { freeSpaceFloor: '5%', intervalSeconds: 60 },
     });
   });
 
@@ -74,6 +75,8 @@ describe('layers', () => {
     { path: 'manifestDebounceMilliseconds', file: '0', environment: '250', flag: '10000', typed: Number },
     { path: 'gracePeriods.workerStopSeconds', file: '2.5', environment: '0.1', flag: '300', typed: Number },
     { path: 'gracePeriods.shutdownSeconds', file: '60', environment: '1', flag: '600', typed: Number },
+    { path: 'retention.freeSpaceFloor', file: '10Gi', environment: '2.5%', flag: '1073741824', typed: (text: string): unknown => text },
+    { path: 'retention.intervalSeconds', file: '30', environment: '0.5', flag: '3600', typed: Number },
   ];
 
   it('lists every scalar setting of the schema', () => {
@@ -143,6 +146,16 @@ describe('layers', () => {
       if (saved === undefined) delete process.env.CAMLET_LOG_LEVEL;
       else process.env.CAMLET_LOG_LEVEL = saved;
     }
+  });
+
+  it('takes LOG_LEVEL for logLevel, under CAMLET_LOG_LEVEL and the flag', () => {
+    expect(load({ environment: { LOG_LEVEL: 'debug' } }).logLevel).toBe('debug');
+    expect(load({ environment: { LOG_LEVEL: 'debug', CAMLET_LOG_LEVEL: 'warn' } }).logLevel).toBe('warn');
+    expect(load({ environment: { LOG_LEVEL: 'debug', CAMLET_LOG_LEVEL: '' } }).logLevel).toBe('debug');
+    expect(load({ environment: { LOG_LEVEL: 'debug' }, flags: { logLevel: 'error' } }).logLevel).toBe('error');
+    expect(problemsOf({ environment: { LOG_LEVEL: 'loud' } })).toEqual([
+      'environment variable LOG_LEVEL: logLevel: must be one of "trace", "debug", "info", "warn", "error", "fatal" (value: "loud")',
+    ]);
   });
 
   it('names variables after the setting path, split at camel case', () => {
@@ -354,6 +367,7 @@ describe('the shipped config/camlet.yaml', () => {
       resyncSeconds: 30,
       manifestDebounceMilliseconds: 100,
       gracePeriods: { workerStopSeconds: 10, shutdownSeconds: 30 },
+      retention: { freeSpaceFloor: '5%', intervalSeconds: 60 },
     });
     expect(existsSync(config.manifests)).toBe(true);
   });

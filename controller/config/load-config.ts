@@ -39,6 +39,9 @@ export function environmentName(path: Path): string {
   return `CAMLET_${path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_')}`;
 }
 
+/** Settings that also answer to a conventional variable (LOG_LEVEL, as containers set it); the CAMLET_* one wins. */
+const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = { logLevel: 'LOG_LEVEL' };
+
 /** Text from a flag or variable, typed as the schema wants it (left as text when it is not a number, so the error shows it). */
 function typed(text: string, schema: OpenApiSchema): unknown {
   if ((schema.type === 'integer' || schema.type === 'number') && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
@@ -103,8 +106,13 @@ export function loadConfig(sources: ConfigSources): ControllerConfig {
   const origin = new Map<string, string>();
   const merged: Record<string, unknown> = structuredClone(fromFile);
   for (const { path, schema } of scalarSettings(crd.schema)) {
-    const variable = environmentName(path);
-    const fromEnvironment = sources.environment?.[variable];
+    let variable = environmentName(path);
+    let fromEnvironment = sources.environment?.[variable];
+    const alias = ENVIRONMENT_ALIASES[path.join('.')];
+    if ((fromEnvironment === undefined || fromEnvironment === '') && alias !== undefined && sources.environment?.[alias]) {
+      variable = alias;
+      fromEnvironment = sources.environment[alias];
+    }
     if (fromEnvironment !== undefined && fromEnvironment !== '') {
       setAtPath(merged, path, typed(fromEnvironment, schema));
       origin.set(path.join('.'), `environment variable ${variable}`);

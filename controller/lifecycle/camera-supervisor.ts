@@ -7,6 +7,7 @@ import type { Heartbeat, LiveSettings, MotionMessage, RecordingMessage, StreamRo
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 import type { CameraFigures, Metrics } from '../metrics/metrics.js';
+import type { RecordingSink } from '../recordings/recording-sink.js';
 import type { CameraStore } from '../store/camera-store.js';
 import { setCondition } from '../store/conditions.js';
 import { cameraMachine, type CameraMachineEmitted, type LifecyclePolicy, type MachinePhase } from './camera-machine.js';
@@ -29,6 +30,8 @@ export interface SupervisorDependencies {
   /** Where the worker's own log lines go (the controller's stdout, with the camera on each). */
   relayLog(record: WorkerLogRecord): void;
   settings: SupervisorSettings;
+  /** Where finished recordings and motion events are kept (the recordings index); none in tests that need none. */
+  recordings?: RecordingSink;
 }
 
 export function lifecyclePolicy(manifest: CameraManifest): LifecyclePolicy {
@@ -95,6 +98,7 @@ export class CameraSupervisor {
     private readonly deps: SupervisorDependencies,
   ) {
     this.logger = deps.logger.child({ camera: name });
+    deps.metrics.cameraAdded(name);
     this.applied = manifest;
     this.actor = createActor(cameraMachine, { clock: deps.clock, input: { policy: lifecyclePolicy(manifest) } });
     this.actor.on('*', (emitted) => this.carryOut(emitted));
@@ -160,6 +164,7 @@ export class CameraSupervisor {
       streams,
       ...(usage ? { usage } : {}),
       ...(this.handle && this.lastHeartbeat?.motion ? { motion: this.lastHeartbeat.motion } : {}),
+      ...(this.handle && this.applied?.spec.motion.enabled ? { motionTargetFps: this.applied.spec.motion.fps } : {}),
     };
   }
 
@@ -227,6 +232,7 @@ export class CameraSupervisor {
         if (this.handle !== handle) return;
         this.handle = undefined;
         this.logger.info({ exit }, 'worker exited');
+        this.deps.recordings?.workerExited(this.name, this.deps.clock.now());
         this.actor.send({ type: 'WORKER_EXITED', exit });
       },
     });
@@ -255,6 +261,7 @@ export class CameraSupervisor {
 
   /** Motion on the camera: an Event (and a count) when it starts, a log line when it ends. */
   private motion(message: MotionMessage): void {
+    this.deps.recordings?.motion(this.name, message);
     if (message.type === 'motionStarted') {
       this.deps.metrics.motionStarted(this.name);
       const percent = (message.score * 100).toFixed(1);
@@ -271,6 +278,8 @@ export class CameraSupervisor {
   private recording(message: RecordingMessage): void {
     const { events, metrics, clock } = this.deps;
     const involved = { kind: 'Camera', name: this.name };
+    // Indexed first: by the time the Event says a recording finished, it can be found.
+    this.deps.recordings?.recording(this.name, message);
     if (message.type === 'recordingStarted') {
       this.currentRecording = { id: message.id, trigger: message.trigger, startTime: new Date(clock.now()).toISOString() };
       events.record(involved, 'Normal', 'RecordingStarted', `${message.trigger} recording started`);
@@ -285,7 +294,7 @@ export class CameraSupervisor {
         events.record(involved, 'Warning', 'RecordingFailed', `${message.trigger} recording failed: ${message.error}`);
       }
     }
-    this.logger.info({ recording: message.id, event: message.type }, 'recording');
+    this.logger.info({ recordingID: message.id, event: message.type, trigger: message.trigger }, `recording ${message.type.replace(/^recording/, '').toLowerCase()}`);
     if (this.deps.store.desired(this.name)) this.writeStatus();
   }
 

@@ -5,7 +5,7 @@ import { createValidator, type FieldError } from '../../crds-like-schemas/valida
 import { describeValue, formatFieldPath, shortened, type SourceError } from '../yaml/source-error.js';
 import { readYamlDocuments, valueAtPath, type YamlDocument } from '../yaml/yaml-documents.js';
 import { checkAnnotations, checkLabels } from './labels.js';
-import { resolveReferences } from './secrets.js';
+import { resolveReferences, type Environment } from './secrets.js';
 
 export const CAMERA_API_VERSION = 'camlet.dev/v1';
 export const CAMERA_KIND = 'Camera';
@@ -56,7 +56,7 @@ export interface ManifestFile {
 
 // Server-set metadata that `camlet get -o yaml` prints; accepted and ignored when such output is
 // applied again, as kubectl does.
-const IGNORED_METADATA = new Set(['namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']);
+export const IGNORED_METADATA: ReadonlySet<string> = new Set(['namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']);
 const KNOWN_METADATA = new Set(['name', 'labels', 'annotations', ...IGNORED_METADATA]);
 
 let validateCamera: ((value: unknown) => FieldError[]) | undefined;
@@ -65,6 +65,15 @@ let validateCamera: ((value: unknown) => FieldError[]) | undefined;
 function cameraValidator(): (value: unknown) => FieldError[] {
   validateCamera ??= createValidator(loadCrd('camera.yaml').schema);
   return validateCamera;
+}
+
+/**
+ * A spec with the CRD's defaults filled in (a copy), or undefined when it does not validate; for
+ * telling a value written out from the default it repeats.
+ */
+export function defaultedSpec(spec: unknown): unknown {
+  const candidate = { apiVersion: CAMERA_API_VERSION, kind: CAMERA_KIND, metadata: { name: 'defaults' }, spec: structuredClone(spec) };
+  return cameraValidator()(candidate).length === 0 ? candidate.spec : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -89,14 +98,14 @@ function checkEnvelope(value: Record<string, unknown>): FieldError[] {
   return errors;
 }
 
-function resolveStreams(spec: CameraSpec): { streams?: ResolvedStreams; secrets: string[]; errors: FieldError[] } {
+function resolveStreams(spec: CameraSpec, environment: Environment): { streams?: ResolvedStreams; secrets: string[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const secrets: string[] = [];
   const resolved: Partial<ResolvedStreams> = {};
   for (const role of ['main', 'sub'] as const) {
     const stream = spec.streams[role];
     if (!stream) continue;
-    const resolution = resolveReferences(stream.url, process.env);
+    const resolution = resolveReferences(stream.url, environment);
     if (!resolution.ok) {
       // The message quotes the malformed reference, which runs on through whatever follows it.
       errors.push({ path: ['spec', 'streams', role, 'url'], message: shortened(resolution.message, 300) });
@@ -126,7 +135,7 @@ function toSourceErrors(file: string, document: YamlDocument, original: unknown,
   return shown;
 }
 
-function readCameraDocument(file: string, document: YamlDocument): CameraDocument {
+function readCameraDocument(file: string, document: YamlDocument, environment: Environment): CameraDocument {
   const source: ManifestSource = { file, document: document.index, line: document.position.line };
   const value = document.value;
   const fail = (errors: FieldError[], name?: string): CameraDocument => ({
@@ -157,7 +166,7 @@ function readCameraDocument(file: string, document: YamlDocument): CameraDocumen
   const spec = candidate.spec as CameraSpec;
   const ruleErrors = checkCameraSpecRules(spec);
   if (ruleErrors.length > 0) return fail(ruleErrors, name);
-  const { streams, secrets, errors: secretErrors } = resolveStreams(spec);
+  const { streams, secrets, errors: secretErrors } = resolveStreams(spec, environment);
   if (!streams) return fail(secretErrors, name);
   return {
     valid: true,
@@ -173,8 +182,12 @@ function readCameraDocument(file: string, document: YamlDocument): CameraDocumen
   };
 }
 
-/** Parses and validates every Camera in one manifest file; never throws on bad input. */
-export function readManifestFile(file: string, text: string): ManifestFile {
+/**
+ * Parses and validates every Camera in one manifest file; never throws on bad input. `${VAR}` in
+ * stream URLs is resolved from `environment` (the CLI, which has not the controller's, passes one
+ * that resolves every name).
+ */
+export function readManifestFile(file: string, text: string, environment: Environment = process.env): ManifestFile {
   const yaml = readYamlDocuments(file, text);
-  return { documents: yaml.documents.map((document) => readCameraDocument(file, document)), errors: yaml.errors };
+  return { documents: yaml.documents.map((document) => readCameraDocument(file, document, environment)), errors: yaml.errors };
 }

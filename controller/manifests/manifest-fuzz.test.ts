@@ -355,7 +355,9 @@ describe('manifests under fuzzing', () => {
     };
     for (const [label, text] of Object.entries(worst)) {
       const started = performance.now();
-      const file = check(text, 'worst.yaml', 10_000);
+      // A bound against blow-ups (time growing faster than the file), not a speed test: the worst
+      // take 2-5 s here alone, twice that beside the rest of the suite.
+      const file = check(text, 'worst.yaml', 30_000);
       measured[`worst: ${label}`] = Math.round(performance.now() - started);
       expect(allErrors(file).length, label).toBeGreaterThan(0);
     }
@@ -365,7 +367,7 @@ describe('manifests under fuzzing', () => {
       `huge.yaml:1:1: file is over the ${YAML_LIMITS.maxFileBytes}-byte limit for a manifest file: split it into several files`,
     ]);
     expect(performance.now() - started).toBeLessThan(500);
-  }, 60_000);
+  }, 240_000);
 
   it('survives a 10 MB junk file in a watched folder, with a pointed error and an unharmed neighbour', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'camlet-fuzz-'));

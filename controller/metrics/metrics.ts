@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricValue } from 'prom-client';
+import type { ReconcileCounts } from '../recordings/reconcile-storage.js';
 import { readAtScrape } from './scrape-time.js';
+import { RETENTION_REASONS } from './storage-metrics.js';
 
 /** What the metrics read from the running cameras at each scrape. */
 export interface CameraFigures {
@@ -10,6 +12,8 @@ export interface CameraFigures {
   streams: { stream: string; fps: number; connected: boolean; reconnects: number }[];
   usage?: { cpuSeconds: number; residentBytes: number };
   motion?: { analysedFps: number; skippedFps: number };
+  /** spec.motion.fps, while a worker runs with motion enabled: what analysedFps should reach. */
+  motionTargetFps?: number;
 }
 
 const RECORDING_TRIGGERS = ['motion', 'continuous'] as const;
@@ -32,6 +36,8 @@ export class Metrics {
   private readonly reconciles: Counter<'result'>;
   private readonly reconcileSeconds: Histogram;
   private readonly invalid: Gauge;
+  private readonly indexReconciled: Counter<'outcome'>;
+  private readonly indexWriteFailures: Counter;
 
   constructor(version: string, figures: () => Iterable<CameraFigures>, queueDepth: () => number) {
     const registers = [this.registry];
@@ -146,6 +152,15 @@ export class Metrics {
       perCamera((f) => (f.motion ? [{ labels: { camera: f.camera }, value: f.motion.skippedFps }] : [])),
     );
     readAtScrape(
+      new Gauge({
+        name: 'camlet_motion_target_fps',
+        help: "Frames per second each camera's manifest asks motion analysis for (spec.motion.fps), while its worker runs: what camlet_motion_analysed_fps should reach.",
+        labelNames: ['camera'],
+        registers,
+      }),
+      perCamera((f) => (f.motionTargetFps === undefined ? [] : [{ labels: { camera: f.camera }, value: f.motionTargetFps }])),
+    );
+    readAtScrape(
       new Counter({
         name: 'camlet_worker_cpu_seconds_total',
         help: "CPU time used by each camera's worker and its ffmpeg processes (starts from 0 when the worker restarts).",
@@ -188,6 +203,32 @@ export class Metrics {
       help: 'Manifest documents (or whole files) that failed validation and are not applied.',
       registers,
     });
+    this.indexReconciled = new Counter({
+      name: 'camlet_index_reconciled_total',
+      help: 'What the start-up reconciliation of the recordings index with the storage folder did, by outcome: files indexed, files moved to lost+found, rows marked missing, interrupted deletions finished, missing files found again.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.indexWriteFailures = new Counter({
+      name: 'camlet_index_write_failures_total',
+      help: 'Reports of recordings or motion that could not be written to the recordings index (the files are indexed at the next start).',
+      registers,
+    });
+  }
+
+  /**
+   * A camera's counters start at 0 when it appears, not at its first event: Prometheus'
+   * increase() and rate() see the first restart, motion or recording only against an earlier
+   * 0, and dashboards and alerts find the series from the first scrape. forgetCamera removes them.
+   */
+  cameraAdded(camera: string): void {
+    this.restarts.inc({ camera }, 0);
+    this.motionEvents.inc({ camera }, 0);
+    this.recordedBytes.inc({ camera }, 0);
+    for (const trigger of RECORDING_TRIGGERS) {
+      this.recordings.inc({ camera, trigger }, 0);
+      this.recordingFailures.inc({ camera, trigger }, 0);
+    }
   }
 
   transition(camera: string, from: string, to: string): void {
@@ -216,6 +257,19 @@ export class Metrics {
     this.reconcileSeconds.observe(seconds);
   }
 
+  /** Every outcome is exported, 0 included, so that alerts see the series from the first scrape. */
+  indexReconciledCounts(counts: ReconcileCounts): void {
+    this.indexReconciled.inc({ outcome: 'indexed' }, counts.indexed);
+    this.indexReconciled.inc({ outcome: 'lost_and_found' }, counts.lostAndFound);
+    this.indexReconciled.inc({ outcome: 'missing' }, counts.missing);
+    this.indexReconciled.inc({ outcome: 'deletion_finished' }, counts.deletionsFinished);
+    this.indexReconciled.inc({ outcome: 'restored' }, counts.restored);
+  }
+
+  indexWriteFailed(): void {
+    this.indexWriteFailures.inc();
+  }
+
   setInvalidManifests(count: number): void {
     this.invalid.set(count);
   }
@@ -233,5 +287,11 @@ export class Metrics {
       this.recordings.remove({ camera, trigger });
       this.recordingFailures.remove({ camera, trigger });
     }
+    // Retention's counters (storage-metrics.ts), registered on the same registry when storage is.
+    for (const name of ['camlet_retention_deleted_total', 'camlet_retention_deleted_bytes_total']) {
+      const counter = this.registry.getSingleMetric(name) as Counter<'camera' | 'reason'> | undefined;
+      for (const reason of RETENTION_REASONS) counter?.remove({ camera, reason });
+    }
+    (this.registry.getSingleMetric('camlet_retention_failures_total') as Counter<'camera'> | undefined)?.remove({ camera });
   }
 }

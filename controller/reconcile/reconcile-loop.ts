@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
-import type { Logger } from '../../lib/logger.js';
+import { withLogContext, type Logger } from '../../lib/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CameraStore } from '../store/camera-store.js';
 import type { Reconciler } from './reconciler.js';
@@ -55,15 +56,19 @@ export class ReconcileLoop {
       const key = await this.queue.get();
       if (key === undefined) return;
       const started = performance.now();
+      // Every line logged during this reconcile, by any part, carries its id (controller-runtime's reconcileID).
+      const reconcileID = randomUUID();
       try {
-        const result = this.reconciler.reconcile(key);
+        const result = withLogContext({ reconcileID }, () => this.reconciler.reconcile(key));
         this.queue.forget(key);
-        this.metrics.reconciled('success', (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        this.metrics.reconciled('success', seconds);
+        this.logger.debug({ camera: key, reconcileID, seconds, requeueAfterMs: result.requeueAfterMs }, 'reconciled');
         if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
       } catch (error) {
         this.metrics.reconciled('error', (performance.now() - started) / 1000);
         const retryInMs = this.queue.addRateLimited(key);
-        this.logger.error({ camera: key, err: error instanceof Error ? error.stack : String(error), retryInMs }, 'reconcile failed');
+        this.logger.error({ camera: key, reconcileID, err: error instanceof Error ? error.stack : String(error), retryInMs }, 'reconcile failed');
       } finally {
         this.queue.done(key);
       }

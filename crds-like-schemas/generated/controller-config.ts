@@ -21,4 +21,11 @@ export type ControllerConfig = {
     /** Time the controller has to stop every worker before it exits anyway. */
     shutdownSeconds: number;
   };
+  /** How the controller keeps the storage filesystem from filling. Each camera's own limits (age, bytes) are in its spec.recording.retention; this is the floor for all of them. */
+  retention: {
+    /** Free space kept on the storage filesystem, as bytes (a quantity such as 20Gi) or a share of it (5%). Below it, the oldest recordings of every camera are deleted until it is met again, and the controller's StorageLow condition is True. */
+    freeSpaceFloor: number | string;
+    /** How often retention sweeps (age, bytes, free space); also right after a recording is indexed over a limit. */
+    intervalSeconds: number;
+  };
 };

@@ -1,0 +1,59 @@
+// The resource types the CLI knows, by every name kubectl users type for them.
+import { CliError } from './client/errors.js';
+
+export type ResourceType = 'cameras' | 'events';
+
+const NAMES: Record<string, ResourceType> = {
+  cameras: 'cameras',
+  camera: 'cameras',
+  cam: 'cameras',
+  'cameras.camlet.dev': 'cameras',
+  'camera.camlet.dev': 'cameras',
+  events: 'events',
+  event: 'events',
+  ev: 'events',
+  'events.camlet.dev': 'events',
+  'event.camlet.dev': 'events',
+};
+
+/** `camera.camlet.dev/NAME`, as `-o name` and `apply` print an object. */
+export const QUALIFIED: Record<ResourceType, string> = { cameras: 'camera.camlet.dev', events: 'event.camlet.dev' };
+
+export const API = '/apis/camlet.dev/v1';
+
+export function resourceType(word: string, allowed: readonly ResourceType[] = ['cameras', 'events']): ResourceType {
+  const type = NAMES[word.toLowerCase()];
+  if (!type || !allowed.includes(type)) {
+    const known = allowed.map((t) => (t === 'cameras' ? 'cameras (camera, cam)' : 'events (event, ev)')).join(', ');
+    throw new CliError(`the server doesn't have a resource type "${word}" (${known})`);
+  }
+  return type;
+}
+
+/**
+ * `TYPE [NAME...]` or `TYPE/NAME [TYPE/NAME...]`, as kubectl takes them; one type at a time.
+ */
+export function parseTargets(args: string[], verb: string, allowed?: readonly ResourceType[]): { type: ResourceType; names: string[] } {
+  const [first, ...rest] = args;
+  if (first === undefined) {
+    throw new CliError(`you must specify the type of resource to ${verb}: ${(allowed ?? ['cameras', 'events']).join(' or ')}`);
+  }
+  if (!first.includes('/')) {
+    const type = resourceType(first, allowed);
+    for (const name of rest) if (name.includes('/')) throw new CliError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'camlet ${verb} ${name}')`);
+    return { type, names: rest };
+  }
+  let type: ResourceType | undefined;
+  const names: string[] = [];
+  for (const arg of args) {
+    const slash = arg.indexOf('/');
+    if (slash === -1) throw new CliError(`arguments in resource/name form must have a single resource and name: ${JSON.stringify(arg)}`);
+    const argType = resourceType(arg.slice(0, slash), allowed);
+    if (type !== undefined && argType !== type) throw new CliError(`one resource type at a time: ${type} and ${argType}`);
+    type = argType;
+    const name = arg.slice(slash + 1);
+    if (name === '') throw new CliError(`arguments in resource/name form must have a name: ${JSON.stringify(arg)}`);
+    names.push(name);
+  }
+  return { type: type as ResourceType, names };
+}
