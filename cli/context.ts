@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from './client/api-client.js';
 import { CliError } from './client/errors.js';
-import { DurationError, parseDuration } from './duration.js';
+import { DurationError, parseDuration } from '../lib/duration.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:5001';
 

@@ -1,7 +1,7 @@
 // The resource types the CLI knows, by every name kubectl users type for them.
 import { CliError } from './client/errors.js';
 
-export type ResourceType = 'cameras' | 'events';
+export type ResourceType = 'cameras' | 'events' | 'recordings';
 
 const NAMES: Record<string, ResourceType> = {
   cameras: 'cameras',
@@ -14,17 +14,25 @@ const NAMES: Record<string, ResourceType> = {
   ev: 'events',
   'events.camlet.dev': 'events',
   'event.camlet.dev': 'events',
+  recordings: 'recordings',
+  recording: 'recordings',
+  rec: 'recordings',
+  'recordings.camlet.dev': 'recordings',
+  'recording.camlet.dev': 'recordings',
 };
 
+/** How a type is listed in errors, with its short names. */
+const SPELLED: Record<ResourceType, string> = { cameras: 'cameras (camera, cam)', events: 'events (event, ev)', recordings: 'recordings (recording, rec)' };
+
 /** `camera.camlet.dev/NAME`, as `-o name` and `apply` print an object. */
-export const QUALIFIED: Record<ResourceType, string> = { cameras: 'camera.camlet.dev', events: 'event.camlet.dev' };
+export const QUALIFIED: Record<ResourceType, string> = { cameras: 'camera.camlet.dev', events: 'event.camlet.dev', recordings: 'recording.camlet.dev' };
 
 export const API = '/apis/camlet.dev/v1';
 
-export function resourceType(word: string, allowed: readonly ResourceType[] = ['cameras', 'events']): ResourceType {
+export function resourceType(word: string, allowed: readonly ResourceType[] = ['cameras', 'events', 'recordings']): ResourceType {
   const type = NAMES[word.toLowerCase()];
   if (!type || !allowed.includes(type)) {
-    const known = allowed.map((t) => (t === 'cameras' ? 'cameras (camera, cam)' : 'events (event, ev)')).join(', ');
+    const known = allowed.map((t) => SPELLED[t]).join(', ');
     throw new CliError(`the server doesn't have a resource type "${word}" (${known})`);
   }
   return type;
@@ -36,7 +44,7 @@ export function resourceType(word: string, allowed: readonly ResourceType[] = ['
 export function parseTargets(args: string[], verb: string, allowed?: readonly ResourceType[]): { type: ResourceType; names: string[] } {
   const [first, ...rest] = args;
   if (first === undefined) {
-    throw new CliError(`you must specify the type of resource to ${verb}: ${(allowed ?? ['cameras', 'events']).join(' or ')}`);
+    throw new CliError(`you must specify the type of resource to ${verb}: ${(allowed ?? ['cameras', 'events', 'recordings']).join(' or ')}`);
   }
   if (!first.includes('/')) {
     const type = resourceType(first, allowed);

@@ -3,12 +3,14 @@ import { relative } from 'node:path';
 import { pino } from 'pino';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { projectPath } from '../lib/project-root.js';
 import { ProcessRuntime } from '../runtimes/process/process-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { RecordingChanges } from './api/recording-changes.js';
 import { startApi, type RunningApi } from './api/server.js';
 import type { ControllerConfig } from './config/load-config.js';
 import { EventRecorder } from './events/event-recorder.js';
+import { LiveHub } from './live/live-hub.js';
 import { WorkerLogs } from './logs/worker-logs.js';
 import { ManifestSource } from './manifests/manifest-source.js';
 import { ManifestWatcher } from './manifests/manifest-watcher.js';
@@ -50,6 +52,7 @@ export class Controller {
     private readonly logger: Logger,
     private readonly index: RecordingsIndex,
     private readonly storageService: StorageService,
+    private readonly live?: LiveHub,
   ) {}
 
   static async start(options: ControllerOptions): Promise<Controller> {
@@ -98,7 +101,7 @@ export class Controller {
       logger,
       onDeleted: (recording) => {
         recordingChanges.deleted(recording);
-        thumbnails.forget(recording.id).catch((error: unknown) => logger.warn({ recording: recording.id, err: String(error) }, 'thumbnail of a deleted recording not removed'));
+        thumbnails.forget(recording.id).catch((error: unknown) => logger.warn({ recordingID: recording.id, err: String(error) }, 'thumbnail of a deleted recording not removed'));
       },
     });
     const runtime = options.runtime ?? new ProcessRuntime();
@@ -144,6 +147,14 @@ export class Controller {
         restarts: camera.status.restarts ?? 0,
         ...(camera.status.lastHeartbeatTime ? { lastHeartbeatTime: camera.status.lastHeartbeatTime } : {}),
       }));
+    // The dashboard's live views: one ffmpeg remux per camera and stream, from the resolved URLs
+    // of the camera's current valid spec (passwords stay here; the page sees only video).
+    const live = new LiveHub((name) => {
+      const manifest = store.desired(name)?.manifest;
+      if (!manifest) return undefined;
+      const { main, sub } = manifest.streams;
+      return { main: { ...main, secrets: manifest.secrets }, ...(sub ? { sub: { ...sub, secrets: manifest.secrets } } : {}) };
+    }, logger);
     const api = await startApi(
       {
         cameras: store.objects,
@@ -186,6 +197,8 @@ export class Controller {
         manifests: new ManifestWriter({ folder: config.manifests, fileOf: (name) => store.desired(name)?.source.file }),
         logs: workerLogs,
         recordings: { index, storage: config.storage, cameras: store.objects, thumbnails, changes: recordingChanges },
+        ui: projectPath('dist', 'ui'),
+        live,
       },
       config.listen,
       logger,
@@ -194,7 +207,7 @@ export class Controller {
       throw error;
     });
     logger.info({ address: api.address, manifests: config.manifests, storage: config.storage, version: controllerVersion }, 'controller listening');
-    const controller = new Controller(config, api, watcher, loop, reconciler, logger, index, storageService);
+    const controller = new Controller(config, api, watcher, loop, reconciler, logger, index, storageService, live);
     try {
       await watcher.start();
     } catch (error) {
@@ -231,6 +244,7 @@ export class Controller {
       // After the workers: their last recordings are indexed on their way out.
       await this.storageService.stop();
       this.index.close();
+      await this.live?.close();
       await this.api.close();
       this.logger.info('controller stopped');
     })();

@@ -22,17 +22,6 @@ describe('createLogger', () => {
     expect(lines.map((l) => l.msg)).toEqual(['shown']);
   });
 
-  it('names a recording recordingID, whoever logs it as recording', () => {
-    const { logger, lines } = capture();
-    logger.child({ camera: 'porch' }).info({ recording: 'r-1', bytes: 5 }, 'recording finished');
-    logger.info({ recordingID: 'r-2' }, 'recording started');
-    logger.info({ recording: { id: 'not a string' } }, 'left alone');
-    expect(lines[0]).toMatchObject({ camera: 'porch', recordingID: 'r-1', bytes: 5 });
-    expect(lines[0]).not.toHaveProperty('recording');
-    expect(lines[1]).toMatchObject({ recordingID: 'r-2' });
-    expect(lines[2]).toMatchObject({ recording: { id: 'not a string' } });
-  });
-
   it('stamps the fields of withLogContext on every line written inside it, by any logger, and only there', () => {
     const { logger, lines } = capture();
     const other = capture();

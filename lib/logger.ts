@@ -28,17 +28,12 @@ export function withLogContext<T>(fields: Readonly<Record<string, unknown>>, run
 const MAY_HOLD_CREDENTIALS = /[@=]/;
 
 /**
- * The fields of a line as written: one name for one thing across the controller and its workers
- * (a recording's id is `recordingID` on every line, whichever part logged it as `recording`), and
- * no URL with its password, whoever forgot to redact it (lib/redact.ts; callers still redact the
- * secrets they know of in free text, which a URL pattern cannot find).
+ * The fields of a line as written: no URL with its password, whoever forgot to redact it
+ * (lib/redact.ts; callers still redact the secrets they know of in free text, which a URL
+ * pattern cannot find).
  */
 function lineFields(object: Record<string, unknown>): Record<string, unknown> {
   let fields = object;
-  if (typeof object.recording === 'string') {
-    const { recording, ...rest } = object;
-    fields = { ...rest, recordingID: recording };
-  }
   for (const [key, value] of Object.entries(fields)) {
     if (typeof value === 'string' && MAY_HOLD_CREDENTIALS.test(value)) {
       const redacted = redactUrl(value);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what camlet needs on a fresh Debian machine that has only Node 20 and npm:
-# Debian's ffmpeg, GStreamer's RTSP server (for the demo and test cameras), promtool,
+# Debian's ffmpeg, GStreamer's RTSP server (for the demo and test cameras), promtool, chromium,
 # then the npm packages. Each step is skipped when what it installs is already there,
 # so `make run` and `make test` stay fast on a machine that has everything.
 set -euo pipefail
@@ -16,11 +16,13 @@ debian_packages=(
   gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly
   prometheus            # promtool, and the Prometheus server for the observability tests
+  chromium              # the dashboard's browser tests (playwright-core drives /usr/bin/chromium)
 )
 
 system_is_ready() {
   command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v setpriv >/dev/null &&
     command -v promtool >/dev/null && command -v prometheus >/dev/null &&
+    [ -x /usr/bin/chromium ] &&
     /usr/bin/python3 scripts/rtsp-server.py --check >/dev/null 2>&1
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RecordingObject } from '../../controller/api/recording-object.js';
 import type { EventObject } from '../../controller/events/event-recorder.js';
 import type { CameraObject } from '../../controller/store/camera-store.js';
 import { LabelSelectorError, parseLabelSelector } from '../../controller/api/label-selector.js';
@@ -6,9 +7,11 @@ import type { StatusObject } from '../../controller/api/status-error.js';
 import { ApiError, CliError } from '../client/errors.js';
 import { contextOf, type CliContext } from '../context.js';
 import { cameraHeaders, cameraRow } from '../format/camera-table.js';
+import { DurationError, parseDuration } from '../../lib/duration.js';
 import { byLastSeen, eventHeaders, eventRow } from '../format/event-table.js';
 import { findValues, JsonPathError } from '../format/jsonpath.js';
 import { formatObjects, parseOutput, toJson, toYaml, type OutputFormat } from '../format/output.js';
+import { recordingHeaders, recordingRow } from '../format/recording-table.js';
 import { Table } from '../format/table.js';
 import { API, parseTargets, QUALIFIED, resourceType, type ResourceType } from '../resources.js';
 import { action, report } from '../run.js';
@@ -21,14 +24,19 @@ interface GetFlags {
   headers?: boolean;
   sortBy?: string;
   for?: string;
+  camera?: string;
+  since?: string;
 }
 
-type Item = CameraObject | EventObject;
+type Item = CameraObject | EventObject | RecordingObject;
 
 interface ListBody {
-  metadata: { resourceVersion: string };
+  metadata: { resourceVersion: string; continue?: string };
   items: Item[];
 }
+
+/** Recordings are listed a page at a time, as kubectl lists in chunks of 500. */
+const RECORDINGS_PAGE = 500;
 
 interface WatchLine {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
@@ -84,12 +92,17 @@ class Printer {
     private readonly now: () => number,
   ) {
     const wide = format.kind === 'table' && format.wide;
-    this.table = new Table(type === 'cameras' ? cameraHeaders(wide) : eventHeaders(wide), noHeaders);
+    const headers = { cameras: cameraHeaders, events: eventHeaders, recordings: recordingHeaders }[type];
+    this.table = new Table(headers(wide), noHeaders);
   }
 
   private rows(items: Item[]): string[][] {
     const wide = this.format.kind === 'table' && this.format.wide;
-    return items.map((item) => (this.type === 'cameras' ? cameraRow(item as CameraObject, wide, this.now()) : eventRow(item as EventObject, wide, this.now())));
+    return items.map((item) => {
+      if (this.type === 'cameras') return cameraRow(item as CameraObject, wide, this.now());
+      if (this.type === 'events') return eventRow(item as EventObject, wide, this.now());
+      return recordingRow(item as RecordingObject, wide, this.now());
+    });
   }
 
   /** What was listed or asked for by name. */
@@ -119,6 +132,18 @@ async function get(ctx: CliContext, args: string[], flags: GetFlags): Promise<nu
   const selector = checkedSelector(flags.selector);
   if (names.length > 0 && selector !== undefined) throw new CliError('name cannot be provided when a selector is specified');
   if (flags.for !== undefined && type !== 'events') throw new CliError('--for is for events only: camlet get events --for camera/NAME');
+  if ((flags.camera !== undefined || flags.since !== undefined) && type !== 'recordings') {
+    throw new CliError('--camera and --since are for recordings only: camlet get recordings --camera NAME --since 2h');
+  }
+  let from: string | undefined;
+  if (flags.since !== undefined) {
+    try {
+      from = new Date(ctx.now() - parseDuration(flags.since)).toISOString();
+    } catch (error) {
+      if (error instanceof DurationError) throw new CliError(`--since: ${error.message}`);
+      throw error;
+    }
+  }
   if (flags.sortBy !== undefined) {
     try {
       findValues(flags.sortBy, {});
@@ -127,7 +152,10 @@ async function get(ctx: CliContext, args: string[], flags: GetFlags): Promise<nu
       throw error;
     }
   }
-  const parameters = { labelSelector: selector, fieldSelector: type === 'events' ? eventFieldSelector(flags.for) : undefined };
+  const parameters =
+    type === 'recordings'
+      ? { labelSelector: selector, camera: flags.camera, from, order: 'oldest' }
+      : { labelSelector: selector, fieldSelector: type === 'events' ? eventFieldSelector(flags.for) : undefined };
   const printer = new Printer(type, format, flags.headers === false, () => ctx.now());
   const watching = flags.watch === true || flags.watchOnly === true;
   let status = 0;
@@ -146,9 +174,15 @@ async function get(ctx: CliContext, args: string[], flags: GetFlags): Promise<nu
       }
     }
   } else {
-    const list = await ctx.client.get<ListBody>(`${API}/${type}${query(parameters)}`);
+    const list = await ctx.client.get<ListBody>(`${API}/${type}${query({ ...parameters, ...(type === 'recordings' ? { limit: String(RECORDINGS_PAGE) } : {}) })}`);
     resourceVersion = list.metadata.resourceVersion;
     items = list.items;
+    // The following pages, until the list is whole.
+    for (let token = list.metadata.continue; token; ) {
+      const page = await ctx.client.get<ListBody>(`${API}/${type}${query({ ...parameters, limit: String(RECORDINGS_PAGE), continue: token })}`);
+      items = items.concat(page.items);
+      token = page.metadata.continue;
+    }
     if (names.length > 0) {
       for (const name of names) {
         if (!items.some((item) => item.metadata.name === name)) {
@@ -189,8 +223,8 @@ async function get(ctx: CliContext, args: string[], flags: GetFlags): Promise<nu
 export function addGetCommand(program: Command): void {
   program
     .command('get')
-    .description('Display cameras or events: get cameras|camera|cam [NAME...], get events [--for camera/NAME]')
-    .argument('[resources...]', 'the type (cameras, events) and names, or TYPE/NAME')
+    .description('Display cameras, events or recordings: get cameras|camera|cam [NAME...], get events [--for camera/NAME], get recordings [--camera NAME] [--since 2h]')
+    .argument('[resources...]', 'the type (cameras, events, recordings) and names, or TYPE/NAME')
     .option('-o, --output <format>', 'json, yaml, name, wide, or jsonpath=TEMPLATE (such as jsonpath={.items[*].metadata.name})')
     .option('-l, --selector <selector>', 'label selector, such as site=home,tier in (a,b),!disabled')
     .option('-w, --watch', 'after listing, watch for changes and print a row for each')
@@ -198,6 +232,8 @@ export function addGetCommand(program: Command): void {
     .option('--no-headers', "don't print the header line of tables")
     .option('--sort-by <jsonpath>', 'sort by a field, such as .metadata.name or {.status.restarts}')
     .option('--for <camera>', 'events about one camera only: camera/NAME')
+    .option('--camera <name>', "recordings of one camera only")
+    .option('--since <duration>', 'recordings that end within this long before now, such as 30m or 2h')
     .addHelpText(
       'after',
       `
@@ -206,7 +242,8 @@ Examples:
   camlet get cam front-door -o yaml
   camlet get cameras -l site=home -o wide --sort-by .status.restarts
   camlet get cameras -w
-  camlet get events --for camera/front-door -w`,
+  camlet get events --for camera/front-door -w
+  camlet get recordings --camera front-door --since 2h`,
     )
     .action(action(async (args: string[], flags: GetFlags, command: Command) => get(contextOf(command), args, flags)));
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../client/errors.js';
 import { contextOf, type CliContext } from '../context.js';
-import { DurationError, parseDuration } from '../duration.js';
+import { DurationError, parseDuration } from '../../lib/duration.js';
 import { prettyLogLine } from '../format/log-line.js';
 import { API, resourceType } from '../resources.js';
 import { action } from '../run.js';

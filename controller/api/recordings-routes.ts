@@ -6,7 +6,7 @@ import { basename, relative } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from '../../lib/logger.js';
-import { DurationError, parseDuration } from '../../cli/duration.js';
+import { DurationError, parseDuration } from '../../lib/duration.js';
 import { ContinueTokenError } from '../recordings/continue-token.js';
 import type { RecordingQuery } from '../recordings/recordings-table.js';
 import type { RecordingsIndex } from '../recordings/recordings-index.js';
@@ -171,7 +171,7 @@ export function addRecordingRoutes(router: Router, sources: RecordingsApiSources
     try {
       thumbnail = await sources.thumbnails.get(recording.id, video.path, seek);
     } catch (error) {
-      logger.error({ camera: recording.camera, recording: recording.id, err: (error as Error).message }, 'thumbnail failed');
+      logger.error({ camera: recording.camera, recordingID: recording.id, err: (error as Error).message }, 'thumbnail failed');
       return replyStatus(ctx, 'InternalError', `could not make the thumbnail of recording ${recording.id}: ${(error as Error).message.slice(0, 300)}`);
     }
     const image = await openStoredFile(storage, relative(storage, thumbnail.file), `${recording.id}.jpg`);

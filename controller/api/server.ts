@@ -6,6 +6,8 @@ import type { Logger } from '../../lib/logger.js';
 import type { EventObject } from '../events/event-recorder.js';
 import type { WorkerInfo } from '../lifecycle/camera-supervisor.js';
 import type { WorkerLogs } from '../logs/worker-logs.js';
+import type { LiveHub } from '../live/live-hub.js';
+import { attachLiveSockets } from '../live/live-socket.js';
 import type { ManifestWriter } from '../manifests/manifest-writer.js';
 import type { CameraObject } from '../store/camera-store.js';
 import type { ObjectStore, StoredObject } from '../store/object-store.js';
@@ -15,6 +17,7 @@ import { addCameraWriteRoutes } from './camera-writes.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
 import { addRecordingRoutes, type RecordingsApiSources } from './recordings-routes.js';
 import { notFound, replyStatus } from './status-error.js';
+import { serveUi } from './static-ui.js';
 import { serveWatch } from './watch-stream.js';
 
 const GROUP_VERSION = 'camlet.dev/v1';
@@ -38,6 +41,10 @@ export interface ApiSources {
   logs?: WorkerLogs;
   /** The recordings index, its files and thumbnails; without it, recordings are not served. */
   recordings?: RecordingsApiSources;
+  /** The built web dashboard's folder (dist/ui), served at /; without it, no dashboard. */
+  ui?: string;
+  /** Live views (WebSocket cameras/NAME/live); without it, none. */
+  live?: LiveHub;
 }
 
 /** GET /version, shaped as Kubernetes' version.Info (with Node's version where Go's would be). */
@@ -226,6 +233,8 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
 
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
+  // After the API: the dashboard's files answer only what no route took.
+  if (sources.ui) app.use(serveUi(sources.ui));
   return { app, watches };
 }
 
@@ -244,6 +253,7 @@ export async function startApi(sources: ApiSources, listen: string, logger: Logg
   const port = Number(listen.slice(separator + 1));
   const handle = app.callback();
   const server = createServer((request, response) => void handle(request, response));
+  const closeLive = sources.live ? attachLiveSockets(server, sources.live, logger) : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -258,6 +268,7 @@ export async function startApi(sources: ApiSources, listen: string, logger: Logg
     address,
     close: async () => {
       for (const end of [...watches]) end();
+      closeLive?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -28,14 +28,14 @@ export class IndexSink implements RecordingSink {
     this.write(camera, id, () => {
       const { outcome, linkedMotionEvents } = this.index.insertRecording({ id, camera, path, startMs, endMs, durationSeconds, bytes, codec, width, height, trigger });
       if (outcome === 'inserted' || outcome === 'adopted') {
-        this.logger.debug({ camera, recording: id, path, outcome, linkedMotionEvents }, 'recording indexed');
+        this.logger.debug({ camera, recordingID: id, path, outcome, linkedMotionEvents }, 'recording indexed');
         const row = this.indexed && this.index.getRecording(id);
         if (row) this.indexed?.(row);
         return;
       }
       const existing = outcome === 'exists' ? this.index.getRecording(id) : this.index.getRecordingByPath(path);
       if (outcome === 'exists' && existing?.path === path) return; // the same report twice
-      this.logger.warn({ camera, recording: id, path, outcome, indexedPath: existing?.path, indexedId: existing?.id }, 'recording not indexed: its id or path is taken by another row');
+      this.logger.warn({ camera, recordingID: id, path, outcome, indexedPath: existing?.path, indexedId: existing?.id }, 'recording not indexed: its id or path is taken by another row');
     });
   }
 

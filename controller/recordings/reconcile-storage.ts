@@ -71,7 +71,7 @@ export async function reconcileStorage(options: ReconcileOptions): Promise<Recon
   for (const recording of index.recordingsInState('deleting')) {
     await finishDeletion(index, storage, recording);
     counts.deletionsFinished++;
-    logger.info({ camera: recording.camera, recording: recording.id, path: recording.path }, 'finished a deletion interrupted by a crash');
+    logger.info({ camera: recording.camera, recordingID: recording.id, path: recording.path }, 'finished a deletion interrupted by a crash');
   }
 
   const rows = new Map<string, { id: string; state: RecordingState; seen: boolean }>();
@@ -89,11 +89,11 @@ export async function reconcileStorage(options: ReconcileOptions): Promise<Recon
     if (!present && row.state === 'complete') {
       index.markMissing(row.id);
       counts.missing++;
-      logger.warn({ recording: row.id, path }, 'recording file missing: the row is marked missing');
+      logger.warn({ recordingID: row.id, path }, 'recording file missing: the row is marked missing');
     } else if (present && row.state === 'missing') {
       index.markComplete(row.id);
       counts.restored++;
-      logger.info({ recording: row.id, path }, 'missing recording file is back');
+      logger.info({ recordingID: row.id, path }, 'missing recording file is back');
     }
   }
 
@@ -129,11 +129,11 @@ export async function reconcileStorage(options: ReconcileOptions): Promise<Recon
     });
     if (outcome !== 'inserted' && outcome !== 'adopted') {
       // Only when a row already has the id derived from this very path: not reachable unless the index was edited by hand.
-      logger.warn({ camera: file.camera, recording: id, path: file.path, outcome }, 'recording file found with no row was not indexed: its id is taken');
+      logger.warn({ camera: file.camera, recordingID: id, path: file.path, outcome }, 'recording file found with no row was not indexed: its id is taken');
       return;
     }
     counts.indexed++;
-    logger.info({ camera: file.camera, recording: id, path: file.path, trigger: hint?.trigger ?? 'motion', known: id === hint?.id }, 'indexed a recording file that had no row');
+    logger.info({ camera: file.camera, recordingID: id, path: file.path, trigger: hint?.trigger ?? 'motion', known: id === hint?.id }, 'indexed a recording file that had no row');
   };
   const queue = [...unindexed];
   const lanes = Array.from({ length: Math.max(1, options.concurrency ?? 2) }, async () => {

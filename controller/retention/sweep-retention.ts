@@ -67,14 +67,14 @@ export async function sweepRetention(context: SweepContext): Promise<SweepReport
     } catch (error) {
       report.failures++;
       counters?.failed(recording.camera);
-      logger.error({ camera: recording.camera, recording: recording.id, path: recording.path, reason, err: (error as Error).message }, 'retention could not delete a recording');
+      logger.error({ camera: recording.camera, recordingID: recording.id, path: recording.path, reason, err: (error as Error).message }, 'retention could not delete a recording');
       return false;
     }
     report.deleted[reason]++;
     report.bytesFreed += recording.bytes;
     counters?.deleted(recording.camera, reason, recording.bytes);
     context.onDeleted?.(recording, reason);
-    logger.info({ camera: recording.camera, recording: recording.id, path: recording.path, reason, bytes: recording.bytes }, 'retention deleted a recording');
+    logger.info({ camera: recording.camera, recordingID: recording.id, path: recording.path, reason, bytes: recording.bytes }, 'retention deleted a recording');
     return true;
   };
   const deletable = (recording: Recording) => !inProgress.has(recording.id);

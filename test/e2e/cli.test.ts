@@ -14,7 +14,7 @@ import type { CameraObject } from '../../controller/store/camera-store.js';
 import { controllerVersion } from '../../controller/version.js';
 import { spawnTiedToParent, stopGracefully } from '../../lib/child-process.js';
 import { projectPath } from '../../lib/project-root.js';
-import { startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
+import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { freePort, waitUntil } from '../support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../support/rtsp-camera.js';
 
@@ -456,6 +456,46 @@ describe('errors and exit statuses', () => {
   it('works with a bearer token and a request timeout given', async () => {
     expect((await camlet(['--token', 'abc', '--request-timeout', '5s', 'get', 'cameras', '-o', 'name'])).stdout).toBe('camera.camlet.dev/door\n');
   });
+});
+
+describe('recordings', () => {
+  it('lists the recordings of a camera since a time, as a table and as JSON', async () => {
+    const camera = await startRtspCamera();
+    const recorder = await startController({ manifests: { 'porch.yaml': cameraManifest('porch', camera.url('main'), camera.url('sub'), '  recording: { preRollSeconds: 1, postRollSeconds: 1 }\n') } });
+    const run = (args: string[]) => camlet(args, { env: { CAMLET_SERVER: recorder.url } });
+    // The moving ball keeps motion going: the recording ends when recording is turned off.
+    await recorder.waitForCamera('porch', (c) => c.status.recording !== undefined, 'recording', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await recorder.writeManifest('porch.yaml', cameraManifest('porch', camera.url('main'), camera.url('sub'), '  recording: { mode: "off" }\n'));
+    const { body } = await waitUntil(
+      async () => {
+        const response = await recorder.get<{ items: { metadata: { name: string } }[] }>('/apis/camlet.dev/v1/recordings');
+        return response.body.items.length > 0 ? response : undefined;
+      },
+      15_000,
+      'a recording indexed',
+    );
+    const [id] = body.items.map((item) => item.metadata.name);
+
+    const table = await run(['get', 'recordings', '--camera', 'porch', '--since', '10m']);
+    expect(table.code, table.stderr).toBe(0);
+    expectTable(table.stdout, [
+      ['NAME', 'CAMERA', 'TRIGGER', 'START', 'DURATION', 'SIZE', 'AGE'],
+      [id as string, 'porch', 'motion', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, AGE, /^\d+(\.\d)?(B|Ki|Mi)$/, AGE],
+    ]);
+    const json = await run(['get', 'rec', '--camera', 'porch', '-o', 'json']);
+    expect((JSON.parse(json.stdout) as { items: unknown[] }).items).toEqual(body.items);
+    const none = await run(['get', 'recordings', '--camera', 'nosuch']);
+    expect({ code: none.code, stdout: none.stdout, stderr: none.stderr }).toEqual({ code: 0, stdout: '', stderr: 'No resources found\n' });
+    const badSince = await run(['get', 'recordings', '--since', 'yesterday']);
+    expect(badSince.code).toBe(1);
+    expect(badSince.stderr).toMatch(/--since: invalid duration "yesterday"/);
+    const wrongType = await run(['get', 'cameras', '--since', '1h']);
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stderr).toMatch(/--camera and --since are for recordings only/);
+    await recorder.stop();
+    await camera.stop();
+  }, 60_000);
 });
 
 describe('shell completion', () => {

@@ -150,7 +150,7 @@ export class Recorder {
       const segments = from < 0 ? [] : listed.slice(from);
       const recording = { id: entry.id, trigger: entry.trigger, withAudio: entry.withAudio ?? false };
       if (segments.length === 0 || entry.startMs === undefined) {
-        logger.warn({ recording: entry.id }, 'a recording interrupted before its first whole segment is dropped');
+        logger.warn({ recordingID: entry.id }, 'a recording interrupted before its first whole segment is dropped');
         continue;
       }
       const first = segments[0] as ListedSegment;
@@ -287,7 +287,7 @@ export class Recorder {
   private openRecording(trigger: Trigger, run: Run, firstIndex: number): void {
     const recording: OpenRecording = { id: randomUUID(), trigger, run, firstIndex };
     this.open.push(recording);
-    this.options.logger.info({ recording: recording.id, trigger }, 'recording started');
+    this.options.logger.info({ recordingID: recording.id, trigger }, 'recording started');
     this.options.emit({ type: 'recordingStarted', id: recording.id, trigger });
     void this.saveJournal();
   }
@@ -346,12 +346,12 @@ export class Recorder {
         // The segment being written may hold nothing readable yet (ffmpeg had only just opened
         // it): the recording then ends with its last whole segment.
         if (!withWriting || paths.length < 2) throw error;
-        this.options.logger.warn({ recording: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
+        this.options.logger.warn({ recordingID: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
         return this.assemble(made, paths.slice(0, -1), startMs, maxSeconds, why, remember);
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.options.logger.error({ recording: recording.id, err: message }, 'recording failed');
+      this.options.logger.error({ recordingID: recording.id, err: message }, 'recording failed');
       this.options.emit({ type: 'recordingFailed', id: recording.id, trigger: recording.trigger, error: message });
     } finally {
       this.open.splice(this.open.indexOf(recording), 1);
@@ -382,7 +382,7 @@ export class Recorder {
       }
       const finished: FinishedFile = { path, startMs, endMs: startMs + Math.round(made.durationSeconds * 1000), ...made };
       await remember(finished);
-      logger.info({ recording: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
+      logger.info({ recordingID: recording.id, path, seconds: made.durationSeconds, bytes: made.bytes }, `recording finished: ${why}`);
       this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, ...finished });
       return made;
     }
