@@ -10,7 +10,8 @@ export default defineConfig({
   root: here,
   base: '/',
   publicDir: 'public',
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // Vite 8 transforms with Oxc: JSX compiled for Preact's automatic runtime.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/ui', import.meta.url)),
     emptyOutDir: true,
