@@ -436,7 +436,7 @@ describe('errors and exit statuses', () => {
     const command = await camlet(['bogus']);
     expect(command.code).toBe(1);
     expect(command.stderr).toMatch(/^error: unknown command 'bogus'\n(\(Did you mean .*\)\n)?Usage: camlet \[options\] \[command\]\nSee 'camlet --help' for usage\.\n$/);
-    expect(await camlet(['get', 'pods'])).toEqual({ code: 1, stdout: '', stderr: 'error: the server doesn\'t have a resource type "pods" (cameras (camera, cam), events (event, ev))\n' });
+    expect(await camlet(['get', 'pods'])).toEqual({ code: 1, stdout: '', stderr: 'error: the server doesn\'t have a resource type "pods" (cameras (camera, cam), events (event, ev), recordings (recording, rec))\n' });
     expect(await camlet(['get', 'cameras', '-o', 'xml'])).toEqual({
       code: 1,
       stdout: '',
