@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { freePort, isAlive, waitUntil } from '../test/support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../test/support/rtsp-camera.js';
@@ -55,8 +55,13 @@ afterAll(async () => {
 
 describe('a pipeline on a camera that works', () => {
   let camera: RtspCamera;
-  beforeAll(async () => {
+  // A camera of its own for each test: each starts from a server with no client, whatever the
+  // test before left (a client that has just torn its session down, a media being unprepared).
+  beforeEach(async () => {
     camera = await startRtspCamera({ main: '320x240@10', sub: '160x120@5' });
+  });
+  afterEach(async () => {
+    await camera.stop();
   });
 
   it('copies the main stream, counts its frames and measures about 10 fps', async () => {
