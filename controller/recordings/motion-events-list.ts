@@ -1,5 +1,6 @@
 import { cameraConditions, cameraFingerprint, type CameraFilter } from './camera-filter.js';
 import { decodeContinueToken, queryFingerprint } from './continue-token.js';
+import type { PageStatement } from './keyset-page.js';
 import { checkPageQuery } from './recordings-table.js';
 import type { RecordingTrigger } from './types.js';
 
@@ -23,7 +24,7 @@ export interface MotionEventQuery extends CameraFilter {
  * The SQL of one page of a motion events list, keyset-paginated on (start_ms, id) as the
  * recordings list is, with the same continue tokens (the id carried as text).
  */
-export function motionListStatement(query: MotionEventQuery): { sql: string; params: Record<string, unknown>; limit: number; fingerprint: string } {
+export function motionListStatement(query: MotionEventQuery): PageStatement {
   const { limit, order } = checkPageQuery(query);
   const fingerprint = queryFingerprint({ kind: 'motion', ...cameraFingerprint(query), trigger: query.trigger, recording: query.recording, from: query.from, to: query.to, order });
   const after = query.continue !== undefined ? decodeContinueToken(query.continue, fingerprint) : undefined;

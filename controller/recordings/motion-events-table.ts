@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { encodeContinueToken } from './continue-token.js';
+import { keysetPage } from './keyset-page.js';
 import { motionListStatement, type MotionEventQuery } from './motion-events-list.js';
 import type { MotionBoxRecord, MotionEvent } from './types.js';
 
@@ -128,16 +128,7 @@ export class MotionEventsTable {
 
   /** A page of events, newest (or oldest) first by start, by keyset as recordings are listed. */
   list(query: MotionEventQuery = {}): MotionEventPage {
-    const { sql, params, limit, fingerprint } = motionListStatement(query);
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    const rows = statement.all(params);
-    const items = rows.slice(0, limit).map(fromRow);
-    const last = items.at(-1);
-    return rows.length > limit && last ? { items, continue: encodeContinueToken({ startMs: last.startMs, id: String(last.id) }, fingerprint) } : { items };
+    return keysetPage(this.db, this.listStatements, motionListStatement(query), fromRow, (event) => ({ startMs: event.startMs, id: String(event.id) }));
   }
 
   /** The camera's events that began in [fromMs, toMs), oldest first. */

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { cameraConditions, cameraFingerprint, type CameraFilter } from './camera-filter.js';
-import { decodeContinueToken, encodeContinueToken, queryFingerprint } from './continue-token.js';
+import { decodeContinueToken, queryFingerprint } from './continue-token.js';
+import { keysetPage, type PageStatement } from './keyset-page.js';
 import { RECORDING_STATES, RECORDING_TRIGGERS, type CameraTotals, type NewRecording, type Recording, type RecordingState, type RecordingTrigger } from './types.js';
 import { validateNewRecording } from './validate-recording.js';
 
@@ -176,16 +177,7 @@ export class RecordingsTable {
    * costs the same however deep it is (no OFFSET).
    */
   list(query: RecordingQuery = {}): RecordingPage {
-    const { sql, params, limit, fingerprint } = listStatement(query);
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    const rows = statement.all(params);
-    const items = rows.slice(0, limit).map(fromRow);
-    const last = items.at(-1);
-    return rows.length > limit && last ? { items, continue: encodeContinueToken({ startMs: last.startMs, id: last.id }, fingerprint) } : { items };
+    return keysetPage(this.db, this.listStatements, listStatement(query), fromRow, (recording) => ({ startMs: recording.startMs, id: recording.id }));
   }
 }
 
@@ -211,7 +203,7 @@ export function checkPageQuery(query: { limit?: number; order?: 'newest' | 'olde
  * (a `:camera IS NULL OR camera = :camera` form would keep SQLite from using the indexes).
  * Exported for the test that checks its query plan.
  */
-export function listStatement(query: RecordingQuery): { sql: string; params: Record<string, unknown>; limit: number; fingerprint: string } {
+export function listStatement(query: RecordingQuery): PageStatement {
   const { limit, order } = checkPageQuery(query);
   if (query.state !== undefined && !RECORDING_STATES.includes(query.state)) throw new RangeError(`state ${JSON.stringify(query.state)} must be one of ${RECORDING_STATES.join(', ')}`);
   const fingerprint = queryFingerprint({ ...cameraFingerprint(query), trigger: query.trigger, state: query.state, from: query.from, to: query.to, order });

@@ -17,20 +17,7 @@ export type Trigger = JournalEntry['trigger'];
 /** What the recorder tells the worker (and through it the controller). */
 export type RecorderEvent =
   | { type: 'recordingStarted'; id: string; trigger: Trigger }
-  | {
-      type: 'recordingFinished';
-      id: string;
-      trigger: Trigger;
-      /** Relative to the storage folder. */
-      path: string;
-      startMs: number;
-      endMs: number;
-      bytes: number;
-      durationSeconds: number;
-      codec: string;
-      width: number;
-      height: number;
-    }
+  | ({ type: 'recordingFinished'; id: string; trigger: Trigger } & FinishedFile)
   | { type: 'recordingFailed'; id: string; trigger: Trigger; error: string };
 
 export interface RecorderOptions {
