@@ -11,18 +11,11 @@
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Registry } from 'prom-client';
-import { RecordingChanges } from '../controller/api/recording-changes.js';
-import { startApi } from '../controller/api/server.js';
-import { EventRecorder } from '../controller/events/event-recorder.js';
+import { serveRecordingsApi } from '../controller/api/test-recordings-api.js';
 import { readManifestFile } from '../controller/manifests/camera-document.js';
 import { RecordingsIndex } from '../controller/recordings/recordings-index.js';
 import { makeClip } from '../controller/recordings/test-media.js';
-import { ThumbnailCache } from '../controller/recordings/thumbnail-cache.js';
 import { StorageService } from '../controller/retention/storage-service.js';
-import { CameraStore } from '../controller/store/camera-store.js';
-import { Revision } from '../controller/store/object-store.js';
-import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { recordingRelativePath } from '../worker/recording/recording-path.js';
 import { CAMERAS, cameraName, DAYS, fillIndex } from './index-fill.js';
@@ -86,27 +79,10 @@ try {
   line(`3. timeline of 24 h at 1-minute resolution (index): one camera ${summary(oneCamera)}; all ${CAMERAS} ${summary(allCameras)} (${intervals} intervals, ${markers} motion markers); goal <= 50 ms`);
 
   // The API in front of the same index.
-  const revision = new Revision();
-  const store = new CameraStore(revision, systemClock);
   const manifests = Array.from({ length: CAMERAS }, (_, i) => `apiVersion: camlet.dev/v1\nkind: Camera\nmetadata:\n  name: ${cameraName(i)}\n  labels: { floor: f${i % 2} }\nspec:\n  streams:\n    main: { url: "rtsp://10.0.0.${i}:554/main" }\n`).join('---\n');
-  for (const document of readManifestFile('bench.yaml', manifests).documents) if (document.valid) store.applyValid(document.camera);
-  const events = new EventRecorder(revision, systemClock, 'camlet-controller');
-  const thumbnails = new ThumbnailCache(storage);
-  const api = await startApi(
-    {
-      cameras: store.objects,
-      events: events.objects,
-      metrics: new Registry(),
-      ready: () => true,
-      health: () => ({}),
-      status: () => ({}),
-      worker: () => undefined,
-      recordings: { index, storage, cameras: store.objects, thumbnails, changes: new RecordingChanges(revision) },
-    },
-    '127.0.0.1:0',
-    logger,
-  );
-  const base = `http://${api.address}/apis/camlet.dev/v1`;
+  const served = await serveRecordingsApi(index, storage, manifests);
+  const { store, events, api } = served;
+  const base = `${served.base}/apis/camlet.dev/v1`;
   const fetchJson = async (path: string) => {
     const response = await fetch(`${base}${path}`);
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);

@@ -12,6 +12,7 @@ import { grayFramesArgs, rawOutputSize } from '../worker/ffmpeg-commands.js';
 import { FrameReader } from '../worker/frame-reader.js';
 import type { WorkerStream } from '../worker/protocol.js';
 import { encodeH264Clip } from '../test/support/h264-clip.js';
+import { LIGHT, sceneGraph, type Mover } from '../test/support/motion-clips.js';
 
 export const FPS = 15;
 /**
@@ -38,22 +39,13 @@ function boxAt(t: number): Rect {
   return { x: BOX.from.x + along * (BOX.to.x - BOX.from.x), y: BOX.from.y + along * (BOX.to.y - BOX.from.y), w: BOX.w, h: BOX.h };
 }
 
-/** The lavfi graph of the clip at width × height. */
+/** The lavfi graph of the clip at width × height: the test clips' still scene, the box crossing it once. */
 export function motionLoopGraph(width: number, height: number): string {
-  const px = (fraction: number, of: number) => Math.round(fraction * of);
-  const scene = [
-    `color=c=0x6a6a6a:s=${width}x${height}:r=${FPS}`,
-    `drawgrid=w=${px(0.1, width)}:h=${px(0.135, height)}:t=${Math.max(1, px(0.004, width))}:c=0x404040`,
-    `drawbox=x=${px(0.62, width)}:y=${px(0.62, height)}:w=${px(0.25, width)}:h=${px(0.25, height)}:c=0x9a9a9a:t=fill`,
-    `drawbox=x=${px(0.08, width)}:y=${px(0.06, height)}:w=${px(0.18, width)}:h=${px(0.2, height)}:c=0x303030:t=fill`,
-  ].join(',');
-  const span = END_SECONDS - ONSET_SECONDS;
-  const along = (a: number, b: number, of: string) => `${of}*${a}+(t-${ONSET_SECONDS})/${span}*${of}*${(b - a).toFixed(4)}`;
-  return [
-    `${scene}[scene]`,
-    `color=c=0xe0e0e0:s=${px(BOX.w, width)}x${px(BOX.h, height)}:r=${FPS}[box]`,
-    `[scene][box]overlay=x='${along(BOX.from.x, BOX.to.x, 'W')}':y='${along(BOX.from.y, BOX.to.y, 'H')}':enable='between(t,${ONSET_SECONDS},${END_SECONDS})',noise=alls=12:allf=t`,
-  ].join(';');
+  const path: Mover['path'] = [
+    [BOX.from.x, BOX.from.y],
+    [BOX.to.x, BOX.to.y],
+  ];
+  return sceneGraph(width, height, FPS, [{ from: ONSET_SECONDS, to: END_SECONDS, size: [BOX.w, BOX.h], colour: LIGHT, path }]);
 }
 
 /** Encodes the clip at a camera stream's size and bitrate. */

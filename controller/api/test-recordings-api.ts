@@ -1,6 +1,6 @@
-// The HTTP API with a real recordings index behind it, for the recordings endpoints' tests: a
-// storage folder in /tmp, a real SQLite index, cameras from real manifests (with labels), the
-// koa app listening on a port the kernel picks.
+// The HTTP API with a real recordings index behind it, for the recordings endpoints' tests (a
+// storage folder in /tmp, a real SQLite index, cameras from real manifests with labels) and for
+// the index benchmark: the koa app listening on a port the kernel picks.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,12 +44,15 @@ spec:
   )
   .join('---\n');
 
-export async function startRecordingsApi(options: { now?: number } = {}): Promise<RecordingsApi> {
-  const storage = await mkdtemp(join(tmpdir(), 'camlet-recordings-api-'));
-  const index = RecordingsIndex.open(storage);
+/**
+ * The API, listening on a port the kernel picks, in front of `index` (over `storage`) with the
+ * cameras of `manifests` (YAML documents) in its store: for the recordings tests, and for the
+ * index benchmark's HTTP figures.
+ */
+export async function serveRecordingsApi(index: RecordingsIndex, storage: string, manifests: string, options: { now?: number } = {}) {
   const revision = new Revision();
   const store = new CameraStore(revision, systemClock);
-  const parsed = readManifestFile('manifests/cameras.yaml', CAMERAS);
+  const parsed = readManifestFile('manifests/cameras.yaml', manifests);
   for (const document of parsed.documents) if (document.valid) store.applyValid(document.camera);
   const events = new EventRecorder(revision, systemClock, 'camlet-controller');
   const changes = new RecordingChanges(revision);
@@ -68,7 +71,13 @@ export async function startRecordingsApi(options: { now?: number } = {}): Promis
     '127.0.0.1:0',
     createLogger('api', 'silent'),
   );
-  const base = `http://${api.address}`;
+  return { store, events, changes, thumbnails, api, base: `http://${api.address}` };
+}
+
+export async function startRecordingsApi(options: { now?: number } = {}): Promise<RecordingsApi> {
+  const storage = await mkdtemp(join(tmpdir(), 'camlet-recordings-api-'));
+  const index = RecordingsIndex.open(storage);
+  const { store, changes, thumbnails, api, base } = await serveRecordingsApi(index, storage, CAMERAS, options);
   return {
     base,
     storage,

@@ -39,7 +39,7 @@ export interface ScenarioOptions {
 type Point = [x: number, y: number];
 
 /** A flat box crossing the picture in a straight line, shown from `from` to `to` seconds; sizes and positions (its top-left corner) in fractions of the frame. */
-interface Mover {
+export interface Mover {
   from: number;
   to: number;
   size: Point;
@@ -47,7 +47,7 @@ interface Mover {
   path: [start: Point, end: Point];
 }
 
-const LIGHT = '0xe0e0e0';
+export const LIGHT = '0xe0e0e0';
 const DARK = '0x202020';
 /** Masks and zones are polygons in fractions of the frame. */
 const rect = (x0: number, y0: number, x1: number, y1: number) => ({
@@ -127,7 +127,7 @@ export function motionScenarios(options: ScenarioOptions = {}): MotionScenario[]
  * background model to hold), the movers overlaid while they are shown, the lighting change, and
  * fresh noise in every frame (as a sensor gives) over everything.
  */
-function sceneGraph(width: number, height: number, fps: number, movers: Mover[], lighting?: { from: number; to: number; brightness: number }): string {
+export function sceneGraph(width: number, height: number, fps: number, movers: Mover[], lighting?: { from: number; to: number; brightness: number }): string {
   const px = (fraction: number, of: number) => Math.round(fraction * of);
   const scene = [
     `color=c=0x6a6a6a:s=${width}x${height}:r=${fps}`,
