@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs whatever is missing first (scripts/setup.sh).
-.PHONY: setup build run test lint bench bench-worker
+.PHONY: setup build run test lint bench bench-worker bench-ui
 
 setup:
 	@scripts/setup.sh
@@ -22,3 +22,8 @@ bench: build
 # the most this machine holds; about 10 minutes.
 bench-worker: build
 	@npm run --silent bench:worker
+
+# The dashboard's 9-camera grid in headless chromium for 60 s: frames per tile, camera-to-screen
+# latency, the controller's and the live remuxes' CPU against ffmpeg alone; about 2 minutes.
+bench-ui: build
+	@npm run --silent bench:ui

@@ -27,6 +27,7 @@ export class FakeNoopRuntime implements Runtime {
       pid: undefined,
       startedAt: Date.now(),
       update: () => undefined,
+      record: () => undefined,
       stop: () => {
         clearImmediate(first);
         clearInterval(timer);

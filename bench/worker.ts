@@ -46,6 +46,7 @@ import { QUIET_MS, START_FRAMES } from '../worker/motion/hysteresis.js';
 import type { WorkerStream } from '../worker/protocol.js';
 import { SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS } from '../worker/recording/spool.js';
 import { describeMachine } from './machine.js';
+import { cleanUpOnSignal } from './clean-up.js';
 import { END_SECONDS, FPS, LOOP_FRAMES, LOOP_SECONDS, ONSET_SECONDS, startMotionReference, writeMotionLoop, type MotionReference, type SeenMotion } from './motion-loop.js';
 import { commandLine, cpuSeconds, machineBusySeconds, pssBytes } from './proc-figures.js';
 
@@ -753,12 +754,7 @@ const cleanUp = () =>
     await stopAllRtspCameras();
     await rm(clips, { recursive: true, force: true });
   })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+cleanUpOnSignal(cleanUp);
 
 try {
   line(`camlet worker benchmark — ${new Date().toISOString()}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // camlet: the controller (`camlet controller`) and kubectl for it (get, describe, apply, diff,
-// delete, logs, top), talking to the controller's HTTP API.
+// delete, logs, record, top), talking to the controller's HTTP API.
 import { Command } from 'commander';
 import { addApplyCommand } from './commands/apply.js';
 import { addCompletionCommand } from './commands/completion.js';
@@ -9,6 +9,7 @@ import { addDescribeCommand } from './commands/describe.js';
 import { addDiffCommand } from './commands/diff.js';
 import { addGetCommand } from './commands/get.js';
 import { addLogsCommand } from './commands/logs.js';
+import { addRecordCommand } from './commands/record.js';
 import { addTopCommand } from './commands/top.js';
 import { addVersionCommand } from './commands/version.js';
 import { DEFAULT_SERVER } from './context.js';
@@ -34,6 +35,7 @@ addApplyCommand(program);
 addDiffCommand(program);
 addDeleteCommand(program);
 addLogsCommand(program);
+addRecordCommand(program);
 addTopCommand(program);
 addVersionCommand(program);
 addCompletionCommand(program);

@@ -38,6 +38,14 @@ export function resourceType(word: string, allowed: readonly ResourceType[] = ['
   return type;
 }
 
+/** A camera named as NAME or camera/NAME (cameras/NAME, cam/NAME). */
+export function cameraName(target: string): string {
+  const slash = target.indexOf('/');
+  if (slash === -1) return target;
+  resourceType(target.slice(0, slash), ['cameras']);
+  return target.slice(slash + 1);
+}
+
 /**
  * `TYPE [NAME...]` or `TYPE/NAME [TYPE/NAME...]`, as kubectl takes them; one type at a time.
  */

@@ -68,7 +68,9 @@ export class Controller {
     const index = RecordingsIndex.open(config.storage);
     logger.info({ index: index.file, schema: index.migration }, 'recordings index open');
 
-    const revision = new Revision();
+    // Versions count on from the start time in microseconds: one from before a restart is older
+    // than this run's history, so a client resuming from it is told 410 and starts afresh.
+    const revision = new Revision(startTime * 1000);
     const store = new CameraStore(revision, clock);
     // Each worker's recent lines, for `camlet logs` (GET cameras/NAME/log).
     const workerLogs = new WorkerLogs(store.objects);
@@ -196,8 +198,14 @@ export class Controller {
         // `camlet apply` and `camlet delete` write the manifests folder through the API.
         manifests: new ManifestWriter({ folder: config.manifests, fileOf: (name) => store.desired(name)?.source.file }),
         logs: workerLogs,
+        // A camera without a supervisor (Invalid, or not yet reconciled) has no worker to record.
+        record: (name, request) => {
+          const supervisor = reconciler.supervisor(name);
+          return supervisor ? supervisor.record(request) : `camera "${name}" is ${store.objects.get(name)?.status.phase ?? 'Pending'}: no worker runs to record`;
+        },
         recordings: { index, storage: config.storage, cameras: store.objects, thumbnails, changes: recordingChanges },
         ui: projectPath('dist', 'ui'),
+        storage: { service: storageService, index },
         live,
       },
       config.listen,

@@ -1,5 +1,5 @@
 import type { WorkerExit } from '../controller/lifecycle/camera-machine.js';
-import type { Heartbeat, LiveSettings, MotionMessage, RecordingMessage, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
+import type { Heartbeat, LiveSettings, ManualRecordingRequest, MotionMessage, RecordingMessage, WorkerConfig, WorkerEvent } from '../worker/protocol.js';
 
 /**
  * How a camera's worker is run. The controller knows only this interface, so that the process
@@ -40,6 +40,8 @@ export interface WorkerHandle {
   readonly startedAt: number;
   /** Live settings for the running worker; no restart. */
   update(settings: LiveSettings): void;
+  /** An operator's manual recording, started, extended or stopped by the running worker. */
+  record(request: ManualRecordingRequest): void;
   /** Asks the worker to stop, then kills it after the grace period; resolves once it is gone. */
   stop(graceMs: number): Promise<void>;
   /** Current usage, or undefined when the runtime cannot tell. */

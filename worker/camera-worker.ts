@@ -1,8 +1,9 @@
 import { runTiedToParent } from '../lib/child-process.js';
 import type { Logger } from '../lib/logger.js';
+import { filesystemFull, isNoSpace } from '../lib/no-space.js';
 import { grayFramesArgs, listedAudioCodec, recordSegmentsArgs, videoProbeArgs } from './ffmpeg-commands.js';
 import { MotionAnalysis } from './motion/motion-analysis.js';
-import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type StreamRole, type WorkerConfig, type WorkerMessage, type WorkerStream } from './protocol.js';
+import { PROTOCOL_VERSION, type Heartbeat, type LiveSettings, type ManualRecordingRequest, type StreamRole, type WorkerConfig, type WorkerMessage, type WorkerStream } from './protocol.js';
 import { audioDroppedWarning, segmentAudio } from './recording/audio-policy.js';
 import { Recorder } from './recording/recorder.js';
 import { SegmentFeed } from './recording/segment-feed.js';
@@ -59,10 +60,11 @@ export class CameraWorker {
   constructor(private readonly options: CameraWorkerOptions) {
     const { config, logger } = options;
     this.settings = { motion: config.motion, recording: config.recording, heartbeatSeconds: config.heartbeatSeconds };
+    const spool = spoolFolder(config.storage, config.camera);
     this.recorder = new Recorder({
       camera: config.camera,
       storage: config.storage,
-      spool: spoolFolder(config.storage, config.camera),
+      spool,
       settings: config.recording,
       emit: (event) => options.send({ v: PROTOCOL_VERSION, ...event }),
       logger,
@@ -94,7 +96,11 @@ export class CameraWorker {
         args: (probe) => recordSegmentsArgs(config.streams[this.recordingSource] ?? config.streams.main, this.feed.startRun(), probe, this.segmentAudio()),
         output: { kind: 'progress' },
         onDelivering: (stderrText) => this.runDelivering(stderrText),
-        onExit: () => this.feed.runExited(),
+        onExit: (lastError) => {
+          const outOfSpace = isNoSpace(lastError) || filesystemFull(spool);
+          this.feed.runExited(outOfSpace);
+          if (outOfSpace) void this.recorder.segmentsOutOfSpace(isNoSpace(lastError) ? (lastError ?? '') : 'No space left on device');
+        },
       }),
     );
     // Motion is analysed on the sub stream; a camera without one has its main stream decoded
@@ -188,9 +194,17 @@ export class CameraWorker {
     this.options.logger.info({ motion: settings.motion, recording: settings.recording }, 'settings updated');
   }
 
+  /** An operator's manual recording: started (or extended) for some seconds, or stopped (see Recorder.record). */
+  record(request: ManualRecordingRequest): void {
+    if ('stop' in request) this.recorder.stopManual();
+    else this.recorder.record(request.seconds);
+    this.options.logger.info({ request }, 'manual recording requested');
+  }
+
   /** Stops ffmpeg gracefully, then finishes the recordings in progress with what has arrived. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.recorder.stopWaitingForSpace();
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.subFallbackTimer);
     clearTimeout(this.mainFallbackTimer);

@@ -46,8 +46,12 @@ process.on('message', (raw) => {
   if (message.type === 'configure') {
     if (worker) logger.error('ignored a second configure message');
     else configure(message.config);
-  } else if (worker) {
+  } else if (!worker) {
+    logger.error(`ignored a ${message.type} message before the configure message`);
+  } else if (message.type === 'update') {
     worker.update(message.settings).catch((error: unknown) => logger.error({ err: String(error) }, 'update failed'));
+  } else {
+    worker.record(message.type === 'record' ? { seconds: message.seconds } : { stop: true });
   }
 });
 

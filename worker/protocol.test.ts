@@ -166,6 +166,15 @@ describe('parseControllerMessage', () => {
     expect(parseControllerMessage(update())).toEqual({ ok: true, message: update() });
   });
 
+  it('accepts a manual recording request of 1 to 3600 s, and its stop', () => {
+    const record = (seconds: unknown) => ({ v: PROTOCOL_VERSION, type: 'record', seconds });
+    expect(parseControllerMessage(record(60))).toEqual({ ok: true, message: record(60) });
+    expect(parseControllerMessage({ v: PROTOCOL_VERSION, type: 'stopRecording' })).toMatchObject({ ok: true });
+    expect(controllerError(record(0))).toBe('invalid record message: seconds must be >= 1');
+    expect(controllerError(record(3601))).toBe('invalid record message: seconds must be <= 3600');
+    expect(controllerError({ v: PROTOCOL_VERSION, type: 'record' })).toBe('invalid record message: seconds required field is missing');
+  });
+
   it('rejects a worker message and an unknown type', () => {
     expect(controllerError(heartbeat())).toBe('unknown message type "heartbeat"');
     expect(controllerError({ ...update(), type: 'reload' })).toBe('unknown message type "reload"');

@@ -43,9 +43,22 @@ export interface LiveSettings {
   heartbeatSeconds: number;
 }
 
+/**
+ * An operator's manual recording: for `seconds` from now (a running one is extended to the
+ * later end), or stopped now. The API fills in the default; the worker takes only whole seconds
+ * in 1..MANUAL_RECORDING_MAX_SECONDS.
+ */
+export type ManualRecordingRequest = { seconds: number } | { stop: true };
+/** A manual recording asked for without a length lasts this long (an operator who forgets to stop it). */
+export const MANUAL_RECORDING_DEFAULT_SECONDS = 300;
+/** The longest manual recording one request asks for; "until stopped" in the dashboard asks for this. */
+export const MANUAL_RECORDING_MAX_SECONDS = 3600;
+
 export type ControllerMessage =
   | { v: typeof PROTOCOL_VERSION; type: 'configure'; config: WorkerConfig }
-  | { v: typeof PROTOCOL_VERSION; type: 'update'; settings: LiveSettings };
+  | { v: typeof PROTOCOL_VERSION; type: 'update'; settings: LiveSettings }
+  | { v: typeof PROTOCOL_VERSION; type: 'record'; seconds: number }
+  | { v: typeof PROTOCOL_VERSION; type: 'stopRecording' };
 
 export interface StreamFigures {
   connected: boolean;
@@ -96,7 +109,7 @@ export type WorkerMessage = Heartbeat | WorkerEvent | RecordingMessage | MotionM
 const version: OpenApiSchema = { type: 'integer', enum: [PROTOCOL_VERSION] };
 const text = (maxLength: number): OpenApiSchema => ({ type: 'string', maxLength });
 const count: OpenApiSchema = { type: 'integer', minimum: 0 };
-const trigger: OpenApiSchema = { type: 'string', enum: ['motion', 'continuous'] };
+const trigger: OpenApiSchema = { type: 'string', enum: ['motion', 'continuous', 'manual'] };
 const fraction: OpenApiSchema = { type: 'number', minimum: 0, maximum: 1 };
 
 function messageSchema(type: string, properties: Record<string, OpenApiSchema>, optional: Record<string, OpenApiSchema> = {}): OpenApiSchema {
@@ -154,6 +167,8 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
         }),
       ),
       update: compiledOnFirstUse(messageSchema('update', { settings: { type: 'object', required: Object.keys(liveSettings), properties: liveSettings } })),
+      record: compiledOnFirstUse(messageSchema('record', { seconds: { type: 'integer', minimum: 1, maximum: MANUAL_RECORDING_MAX_SECONDS } })),
+      stopRecording: compiledOnFirstUse(messageSchema('stopRecording', {})),
     },
     worker: {
       heartbeat: compiledOnFirstUse(
@@ -206,6 +221,7 @@ function buildValidators(): { controller: Record<string, Validate>; worker: Reco
         }),
       ),
       recordingFailed: compiledOnFirstUse(messageSchema('recordingFailed', { id: text(64), trigger, error: text(2000) })),
+      storageFull: compiledOnFirstUse(messageSchema('storageFull', { needBytes: count, error: text(2000) }, { id: text(64) })),
     },
   };
 }

@@ -34,8 +34,8 @@ export interface PipelineOptions {
   onHealthChange(): void;
   /** Called when an ffmpeg run passes on its first frames (each run, restarts included), with what ffmpeg printed so far (its stream listings). */
   onDelivering?(stderrText: string): void;
-  /** Called when an ffmpeg run has ended, whatever the cause, before any restart. */
-  onExit?(): void;
+  /** Called when an ffmpeg run has ended, whatever the cause, before any restart; with the last error ffmpeg printed. */
+  onExit?(lastError: string | undefined): void;
 }
 
 const STDERR_KEPT = 16 * 1024;
@@ -146,7 +146,20 @@ export class StreamPipeline {
 
   private launch(): void {
     const { logger, secrets, output, name } = this.options;
-    const args = this.options.args(this.probe);
+    let args: string[];
+    try {
+      args = this.options.args(this.probe);
+    } catch (error) {
+      // What ffmpeg needs could not be prepared (its run folder, on a full disk): an attempt that failed.
+      const message = (error as Error).message;
+      this.lastError = `cannot start ffmpeg: ${message}`;
+      logger.error({ stream: name, err: message }, 'cannot start ffmpeg');
+      this.options.onExit?.(this.lastError);
+      this.failuresInARow++;
+      this.reconnects++;
+      this.retryTimer = setTimeout(() => this.launch(), this.retryDelay());
+      return;
+    }
     logger.debug({ stream: name, args: args.map((a) => redactText(a, secrets)) }, 'starting ffmpeg');
     // stdin is how it is asked to stop (`q`, see stopFfmpeg).
     const child = spawnTiedToParent('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -165,7 +178,8 @@ export class StreamPipeline {
       if (stderrText.length < STDERR_KEPT) stderrText += text;
       for (const line of text.split('\n')) {
         const clean = redactText(line.trim(), secrets);
-        if (/error|failed|refused|unauthorized|not found|timed out|invalid/i.test(clean)) {
+        // "Conversion failed!" only closes a run that failed: the line before it says why.
+        if (/error|failed|refused|unauthorized|not found|timed out|invalid|no space/i.test(clean) && clean !== 'Conversion failed!') {
           this.lastError = clean.replace(/^\[[^\]]+\]\s*/, '');
           logger.warn({ stream: name }, `ffmpeg: ${clean}`);
         }
@@ -205,7 +219,7 @@ export class StreamPipeline {
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
-      this.options.onExit?.();
+      this.options.onExit?.(this.lastError);
       const delivered = framesThisRun > 0;
       // After a run that delivered nothing, the other way of probing: so a camera whose SDP lacks
       // the codec parameters still connects (and keeps the thorough probing that worked for it),
@@ -219,12 +233,17 @@ export class StreamPipeline {
       this.setConnected(false);
       if (this.stopping) return;
       this.failuresInARow = delivered ? 1 : this.failuresInARow + 1;
-      const delay = Math.min(this.reconnectInitialMs * 2 ** (this.failuresInARow - 1), this.reconnectMaxMs);
+      const delay = this.retryDelay();
       this.reconnects++;
       logger.info({ stream: name, code, signal, retryInMs: delay }, `stream lost: ${this.lastError}; reconnecting`);
       this.retryTimer = setTimeout(() => this.launch(), delay);
     });
     this.armStallTimer();
+  }
+
+  /** Exponential backoff from the failures in a row, at most reconnectMaxMs. */
+  private retryDelay(): number {
+    return Math.min(this.reconnectInitialMs * 2 ** (this.failuresInARow - 1), this.reconnectMaxMs);
   }
 
   private countFrames(count: number): void {

@@ -93,7 +93,7 @@ ${flagCases}
       else
         COMPREPLY=($(compgen -W "$(__camlet_cameras)" -- "$cur"))
       fi ;;
-    logs)
+    logs|record)
       ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$(__camlet_cameras)" -- "$cur")) ;;
     completion)
       ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "bash zsh" -- "$cur")) ;;

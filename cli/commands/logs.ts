@@ -3,7 +3,7 @@ import { CliError } from '../client/errors.js';
 import { contextOf, type CliContext } from '../context.js';
 import { DurationError, parseDuration } from '../../lib/duration.js';
 import { prettyLogLine } from '../format/log-line.js';
-import { API, resourceType } from '../resources.js';
+import { API, cameraName } from '../resources.js';
 import { action } from '../run.js';
 
 interface LogsFlags {
@@ -12,13 +12,6 @@ interface LogsFlags {
   since?: string;
   sinceTime?: string;
   output?: string;
-}
-
-function cameraName(target: string): string {
-  const slash = target.indexOf('/');
-  if (slash === -1) return target;
-  resourceType(target.slice(0, slash), ['cameras']);
-  return target.slice(slash + 1);
 }
 
 function parameters(flags: LogsFlags): URLSearchParams {

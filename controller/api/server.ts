@@ -15,9 +15,12 @@ import { controllerVersion } from '../version.js';
 import { addCameraLogRoute } from './camera-log.js';
 import { addCameraWriteRoutes } from './camera-writes.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
+import { addRecordRoutes, type ManualRecordingSources } from './record-routes.js';
+import { addMultiWatchRoute } from './multi-watch.js';
 import { addRecordingRoutes, type RecordingsApiSources } from './recordings-routes.js';
 import { notFound, replyStatus } from './status-error.js';
 import { serveUi } from './static-ui.js';
+import { addStorageRoute, type StorageApiSources } from './storage-api.js';
 import { serveWatch } from './watch-stream.js';
 
 const GROUP_VERSION = 'camlet.dev/v1';
@@ -45,6 +48,10 @@ export interface ApiSources {
   ui?: string;
   /** Live views (WebSocket cameras/NAME/live); without it, none. */
   live?: LiveHub;
+  /** Manual recordings (POST cameras/NAME/record, POST record) through the workers; without it, none. */
+  record?: ManualRecordingSources['record'];
+  /** The storage figures, rate and outlook (GET storage); without it, not served. */
+  storage?: StorageApiSources;
 }
 
 /** GET /version, shaped as Kubernetes' version.Info (with Node's version where Go's would be). */
@@ -193,7 +200,9 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
         },
         { name: 'cameras/status', singularName: '', namespaced: false, kind: 'Camera', verbs: ['get'] },
         ...(sources.logs ? [{ name: 'cameras/log', singularName: '', namespaced: false, kind: 'Camera', verbs: ['get'] }] : []),
+        ...(sources.record ? [{ name: 'cameras/record', singularName: '', namespaced: false, kind: 'ManualRecording', verbs: ['create'] }] : []),
         { name: 'events', singularName: 'event', namespaced: false, kind: 'Event', verbs: ['get', 'list', 'watch'], shortNames: ['ev'] },
+        ...(sources.storage ? [{ name: 'storage', singularName: 'storage', namespaced: false, kind: 'Storage', verbs: ['get'] }] : []),
         ...(sources.recordings
           ? [
               { name: 'recordings', singularName: 'recording', namespaced: false, kind: 'Recording', verbs: sources.recordings.changes ? ['get', 'list', 'watch'] : ['get', 'list'], shortNames: ['rec'] },
@@ -218,7 +227,10 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
   });
   if (sources.manifests) addCameraWriteRoutes(router, { cameras: sources.cameras, manifests: sources.manifests }, logger);
   if (sources.logs) addCameraLogRoute(router, { cameras: sources.cameras, logs: sources.logs }, watches);
+  if (sources.record) addRecordRoutes(router, { cameras: sources.cameras, record: sources.record }, logger);
   if (sources.recordings) addRecordingRoutes(router, sources.recordings, watches, logger);
+  addMultiWatchRoute(router, sources, watches);
+  if (sources.storage) addStorageRoute(router, sources.storage);
   router.get('/apis/camlet.dev/v1/events', (ctx) => {
     const selector = parseSelector(ctx);
     const fields = selector && parseEventFieldSelector(ctx);

@@ -11,6 +11,7 @@ import { EventRecorder } from '../events/event-recorder.js';
 import { readManifestFile } from '../manifests/camera-document.js';
 import { RecordingsIndex } from '../recordings/recordings-index.js';
 import { ThumbnailCache } from '../recordings/thumbnail-cache.js';
+import { StorageService } from '../retention/storage-service.js';
 import { CameraStore } from '../store/camera-store.js';
 import { Revision } from '../store/object-store.js';
 import { RecordingChanges } from './recording-changes.js';
@@ -21,6 +22,7 @@ export interface RecordingsApi {
   storage: string;
   index: RecordingsIndex;
   store: CameraStore;
+  events: EventRecorder;
   changes: RecordingChanges;
   thumbnails: ThumbnailCache;
   api: RunningApi;
@@ -47,9 +49,10 @@ spec:
 /**
  * The API, listening on a port the kernel picks, in front of `index` (over `storage`) with the
  * cameras of `manifests` (YAML documents) in its store: for the recordings tests, and for the
- * index benchmark's HTTP figures.
+ * index benchmark's HTTP figures. With `freeSpaceFloor`, the storage endpoint too (a
+ * StorageService over the same index and cameras).
  */
-export async function serveRecordingsApi(index: RecordingsIndex, storage: string, manifests: string, options: { now?: number } = {}) {
+export async function serveRecordingsApi(index: RecordingsIndex, storage: string, manifests: string, options: { now?: number; freeSpaceFloor?: string } = {}) {
   const revision = new Revision();
   const store = new CameraStore(revision, systemClock);
   const parsed = readManifestFile('manifests/cameras.yaml', manifests);
@@ -57,6 +60,12 @@ export async function serveRecordingsApi(index: RecordingsIndex, storage: string
   const events = new EventRecorder(revision, systemClock, 'camlet-controller');
   const changes = new RecordingChanges(revision);
   const thumbnails = new ThumbnailCache(storage);
+  const now = options.now !== undefined ? { now: () => options.now as number } : {};
+  const logger = createLogger('api', 'silent');
+  const service =
+    options.freeSpaceFloor !== undefined
+      ? new StorageService({ index, storage, config: { freeSpaceFloor: options.freeSpaceFloor, intervalSeconds: 60 }, cameras: store, events, logger, ...now })
+      : undefined;
   const api = await startApi(
     {
       cameras: store.objects,
@@ -66,10 +75,11 @@ export async function serveRecordingsApi(index: RecordingsIndex, storage: string
       health: () => ({}),
       status: () => ({}),
       worker: () => undefined,
-      recordings: { index, storage, cameras: store.objects, thumbnails, changes, ...(options.now !== undefined ? { now: () => options.now as number } : {}) },
+      recordings: { index, storage, cameras: store.objects, thumbnails, changes, ...now },
+      ...(service ? { storage: { service, index, ...now } } : {}),
     },
     '127.0.0.1:0',
-    createLogger('api', 'silent'),
+    logger,
   );
   return { store, events, changes, thumbnails, api, base: `http://${api.address}` };
 }
@@ -77,12 +87,13 @@ export async function serveRecordingsApi(index: RecordingsIndex, storage: string
 export async function startRecordingsApi(options: { now?: number } = {}): Promise<RecordingsApi> {
   const storage = await mkdtemp(join(tmpdir(), 'camlet-recordings-api-'));
   const index = RecordingsIndex.open(storage);
-  const { store, changes, thumbnails, api, base } = await serveRecordingsApi(index, storage, CAMERAS, options);
+  const { store, events, changes, thumbnails, api, base } = await serveRecordingsApi(index, storage, CAMERAS, options);
   return {
     base,
     storage,
     index,
     store,
+    events,
     changes,
     thumbnails,
     api,

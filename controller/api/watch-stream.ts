@@ -5,7 +5,7 @@ import { ResourceVersionTooOld } from '../store/object-store.js';
 import { replyStatus } from './status-error.js';
 
 /** A watcher this far behind (bytes not yet taken by the client) is cut off; it will list again. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** The type a filtered watcher sees for an event, or undefined when the object is not its business. */
 function filtered<T extends StoredObject>(event: WatchEvent<T>, matches: (object: T) => boolean): WatchEvent<T>['type'] | undefined {

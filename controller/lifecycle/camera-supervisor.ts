@@ -3,11 +3,12 @@ import type { CameraStatus } from '../../crds-like-schemas/generated/camera.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Runtime, WorkerHandle, WorkerLogRecord } from '../../runtimes/runtime.js';
-import type { Heartbeat, LiveSettings, MotionMessage, RecordingMessage, StreamRole, WorkerConfig } from '../../worker/protocol.js';
+import type { Heartbeat, LiveSettings, ManualRecordingRequest, MotionMessage, RecordingMessage, StreamRole, WorkerConfig } from '../../worker/protocol.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { CameraManifest } from '../manifests/camera-document.js';
 import type { CameraFigures, Metrics } from '../metrics/metrics.js';
 import type { RecordingSink } from '../recordings/recording-sink.js';
+import { formatBytes } from '../retention/quantity.js';
 import type { CameraStore } from '../store/camera-store.js';
 import { setCondition } from '../store/conditions.js';
 import { cameraMachine, type CameraMachineEmitted, type LifecyclePolicy, type MachinePhase } from './camera-machine.js';
@@ -84,8 +85,11 @@ export class CameraSupervisor {
   private readonly actor: Actor<typeof cameraMachine>;
   private handle: WorkerHandle | undefined;
   private lastHeartbeat: Heartbeat | undefined;
-  /** The recording a worker of this camera is writing, as status.recording shows it. */
-  private currentRecording: NonNullable<CameraStatus['recording']> | undefined;
+  /**
+   * The recordings a worker of this camera is writing, by id: a manual one may overlap a motion
+   * one. status.recording shows the one started last.
+   */
+  private readonly recordingsNow = new Map<string, NonNullable<CameraStatus['recording']>>();
   private lastHeartbeatAt: number | undefined;
   private lastStatusWriteAt = -Infinity;
   private readonly logger: Logger;
@@ -141,6 +145,18 @@ export class CameraSupervisor {
 
   stop(): void {
     this.actor.send({ type: 'STOP' });
+  }
+
+  /**
+   * Hands an operator's manual recording request to the worker. Returns why it cannot when no
+   * worker runs (Running, or Unhealthy: that worker records as soon as its stream delivers).
+   */
+  record(request: ManualRecordingRequest): string | undefined {
+    const phase = this.phase;
+    if (!this.handle || (phase !== 'Running' && phase !== 'Unhealthy')) return `camera "${this.name}" is ${phase}: no worker runs to record`;
+    this.handle.record(request);
+    this.logger.info({ request }, 'stop' in request ? 'manual recording stop requested' : 'manual recording requested');
+    return undefined;
   }
 
   /** Ends the machine once the camera is gone; its metrics go with it. */
@@ -231,6 +247,8 @@ export class CameraSupervisor {
       onExit: (exit) => {
         if (this.handle !== handle) return;
         this.handle = undefined;
+        // Nothing is being written once it is gone; what it left, the next worker finishes and reports.
+        this.recordingsNow.clear();
         this.logger.info({ exit }, 'worker exited');
         this.deps.recordings?.workerExited(this.name, this.deps.clock.now());
         this.actor.send({ type: 'WORKER_EXITED', exit });
@@ -280,11 +298,18 @@ export class CameraSupervisor {
     const involved = { kind: 'Camera', name: this.name };
     // Indexed first: by the time the Event says a recording finished, it can be found.
     this.deps.recordings?.recording(this.name, message);
+    if (message.type === 'storageFull') {
+      // The sink (the storage service) has retention free the room; the Event says why recordings wait.
+      const waiting = message.id ? `recording ${message.id} waits for room` : 'the segments stopped';
+      events.record(involved, 'Warning', 'StorageFull', `storage is full (${message.error}): ${waiting}; retention deletes the oldest recordings to free ${formatBytes(message.needBytes)}`);
+      this.logger.warn({ recordingID: message.id, needBytes: message.needBytes, err: message.error }, 'storage full');
+      return;
+    }
     if (message.type === 'recordingStarted') {
-      this.currentRecording = { id: message.id, trigger: message.trigger, startTime: new Date(clock.now()).toISOString() };
+      this.recordingsNow.set(message.id, { id: message.id, trigger: message.trigger, startTime: new Date(clock.now()).toISOString() });
       events.record(involved, 'Normal', 'RecordingStarted', `${message.trigger} recording started`);
     } else {
-      if (this.currentRecording?.id === message.id) this.currentRecording = undefined;
+      this.recordingsNow.delete(message.id);
       if (message.type === 'recordingFinished') {
         metrics.recorded(this.name, message.trigger, message.bytes);
         const megabytes = (message.bytes / 1e6).toFixed(1);
@@ -331,7 +356,7 @@ export class CameraSupervisor {
           : { type: 'StreamConnected', status: 'Unknown', reason: 'NoWorker', message: 'no worker reports on the streams' },
         now,
       );
-      const recording = this.currentRecording;
+      const recording = [...this.recordingsNow.values()].at(-1);
       conditions = setCondition(
         conditions,
         recording

@@ -95,6 +95,7 @@ class ScriptedRuntime implements Runtime {
       pid: undefined,
       startedAt: Date.now(),
       update: () => undefined,
+      record: () => undefined,
       stop: async () => {
         await running;
         setImmediate(() => callbacks.onExit({ code: 0, signal: null }));

@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger.js';
+import { isNoSpace } from '../../lib/no-space.js';
 import type { MotionMessage, RecordingMessage } from '../../worker/protocol.js';
 import type { RecordingSink } from './recording-sink.js';
 import type { RecordingsIndex } from './recordings-index.js';
@@ -10,10 +11,22 @@ import type { Recording } from './types.js';
  * that is not whole), a motion event opened at motionStarted and closed at motionEnded.
  *
  * A write that fails (disk full, I/O error) is logged and counted, never thrown into the
- * supervisor: the recording's file is in storage all the same, and the next start's
- * reconciliation indexes it.
+ * supervisor: the recording's file is in storage all the same. Its row is tried again before
+ * each later report (retention will have freed room on a full disk), and the next start's
+ * reconciliation indexes it if the controller stops first.
  */
+/** A failure that may pass: a full disk (retention frees it), a busy or failing disk. */
+function mayPass(error: unknown): boolean {
+  return isNoSpace(error) || /^SQLITE_(BUSY|IOERR)/.test(String((error as { code?: unknown }).code));
+}
+
+/** Rows kept for another try, at most: past that, the next start's reconciliation indexes the files. */
+const UNWRITTEN_KEPT = 1000;
+
 export class IndexSink implements RecordingSink {
+  /** Finished recordings whose row could not be written yet, by id. */
+  private readonly unwritten = new Map<string, { camera: string; message: Extract<RecordingMessage, { type: 'recordingFinished' }> }>();
+
   constructor(
     private readonly index: RecordingsIndex,
     private readonly logger: Logger,
@@ -23,9 +36,22 @@ export class IndexSink implements RecordingSink {
   ) {}
 
   recording(camera: string, message: RecordingMessage): void {
+    this.retryUnwritten();
     if (message.type !== 'recordingFinished') return;
+    this.writeRow(camera, message);
+  }
+
+  private retryUnwritten(): void {
+    for (const [id, { camera, message }] of this.unwritten) {
+      this.unwritten.delete(id);
+      if (!this.writeRow(camera, message)) break;
+    }
+  }
+
+  /** Writes a finished recording's row; false (and kept for later) when the write failed. */
+  private writeRow(camera: string, message: Extract<RecordingMessage, { type: 'recordingFinished' }>): boolean {
     const { id, trigger, path, startMs, endMs, bytes, durationSeconds, codec, width, height } = message;
-    this.write(camera, id, () => {
+    const written = this.write(camera, id, () => {
       const { outcome, linkedMotionEvents } = this.index.insertRecording({ id, camera, path, startMs, endMs, durationSeconds, bytes, codec, width, height, trigger });
       if (outcome === 'inserted' || outcome === 'adopted') {
         this.logger.debug({ camera, recordingID: id, path, outcome, linkedMotionEvents }, 'recording indexed');
@@ -37,9 +63,14 @@ export class IndexSink implements RecordingSink {
       if (outcome === 'exists' && existing?.path === path) return; // the same report twice
       this.logger.warn({ camera, recordingID: id, path, outcome, indexedPath: existing?.path, indexedId: existing?.id }, 'recording not indexed: its id or path is taken by another row');
     });
+    // Tried again only when the failure may pass (a full disk, retention freeing it); a row the
+    // index refuses for what it says would be refused again.
+    if (typeof written === 'object' && mayPass(written.failed) && this.unwritten.size < UNWRITTEN_KEPT) this.unwritten.set(id, { camera, message });
+    return written === 'written';
   }
 
   motion(camera: string, message: MotionMessage): void {
+    this.retryUnwritten();
     this.write(camera, undefined, () => {
       if (message.type === 'motionStarted') this.index.startMotion({ camera, startMs: message.at, score: message.score, boxes: message.boxes });
       else this.index.endMotion({ camera, startMs: message.startedAt, endMs: message.at, peakScore: message.peakScore });
@@ -50,17 +81,20 @@ export class IndexSink implements RecordingSink {
     this.write(camera, undefined, () => this.index.closeOpenMotion(camera, atMs));
   }
 
-  private write(camera: string, recording: string | undefined, action: () => void): void {
+  /** Runs a write of the index: written, or the error it failed with (logged and counted), or closed. */
+  private write(camera: string, recording: string | undefined, action: () => void): 'written' | 'closed' | { failed: unknown } {
     if (!this.index.isOpen) {
       // A worker's last report after the controller closed the index on its way out.
-      this.logger.warn({ camera, recording }, 'recordings index already closed: report not indexed (the next start reconciles the files)');
-      return;
+      this.logger.warn({ camera, recordingID: recording }, 'recordings index already closed: report not indexed (the next start reconciles the files)');
+      return 'closed';
     }
     try {
       action();
+      return 'written';
     } catch (error) {
       this.failed();
-      this.logger.error({ camera, recording, err: (error as Error).message }, 'cannot write to the recordings index');
+      this.logger.error({ camera, recordingID: recording, err: (error as Error).message }, 'cannot write to the recordings index');
+      return { failed: error };
     }
   }
 }

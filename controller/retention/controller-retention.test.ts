@@ -81,7 +81,7 @@ class RecordingRuntime implements Runtime {
       callbacks.onHeartbeat({ v: PROTOCOL_VERSION, type: 'heartbeat', time: Date.now(), healthy: true, detail: 'scripted', streams: {}, ffmpegPids: [] });
       callbacks.onRecording({ v: PROTOCOL_VERSION, type: 'recordingStarted', id: 'rec-live', trigger: 'motion' });
     });
-    return { pid: undefined, startedAt: Date.now(), update: () => undefined, stop: () => Promise.resolve(setImmediate(() => callbacks.onExit({ code: 0, signal: null }))).then(() => undefined), usage: () => undefined };
+    return { pid: undefined, startedAt: Date.now(), update: () => undefined, record: () => undefined, stop: () => Promise.resolve(setImmediate(() => callbacks.onExit({ code: 0, signal: null }))).then(() => undefined), usage: () => undefined };
   }
 
   get running(): boolean {

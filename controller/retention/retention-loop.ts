@@ -3,6 +3,8 @@ import { sweepRetention, type SweepContext, type SweepReport } from './sweep-ret
 
 export interface RetentionLoopOptions {
   intervalMs: number;
+  /** Called as each sweep begins, before context(). */
+  beforeSweep?(): void;
   /** What a sweep works on, read afresh for each (the time, the recordings in progress). */
   context(): Omit<SweepContext, 'stopped'>;
   afterSweep?(report: SweepReport, seconds: number): void;
@@ -55,6 +57,7 @@ export class RetentionLoop {
       this.again = false;
       const started = performance.now();
       try {
+        this.options.beforeSweep?.();
         const report = await sweepRetention({ ...this.options.context(), stopped: () => this.stopping });
         this.options.afterSweep?.(report, (performance.now() - started) / 1000);
       } catch (error) {

@@ -12,6 +12,7 @@ import type { Condition } from '../store/conditions.js';
 import type { DiskSpaceReader } from './disk-space.js';
 import { parseFreeSpaceFloor } from './free-space-floor.js';
 import { RetentionLoop } from './retention-loop.js';
+import { reserveBytes, SpaceReserve } from './space-reserve.js';
 import { retentionPolicy, type RetentionPolicy } from './retention-policy.js';
 import { StorageLowCondition } from './storage-low.js';
 import { StorageMonitor } from './storage-monitor.js';
@@ -60,6 +61,10 @@ export class StorageService {
   /** Policies by spec object: parsed once per manifest version, a bad one reported once. */
   private readonly policies = new WeakMap<object, RetentionPolicy>();
   private lastSweep: { at: number; report: SweepReport; seconds: number } | undefined;
+  private readonly reserve: SpaceReserve;
+  /** The most room a camera asked for (StorageFull) since the last sweep began, and what the running sweep frees. */
+  private roomAskedBytes = 0;
+  private sweepRoomBytes = 0;
 
   constructor(private readonly options: StorageServiceOptions) {
     const floor = parseFreeSpaceFloor(options.config.freeSpaceFloor);
@@ -67,9 +72,11 @@ export class StorageService {
     this.monitor = new StorageMonitor({ index: options.index, storage: options.storage, floor, readDisk: options.readDisk, now: this.now });
     this.condition = new StorageLowCondition(floor, options.events);
     this.counters = options.registry ? registerStorageMetrics(options.registry, { snapshot: () => this.monitor.snapshot(), declared: () => options.cameras.names() }) : undefined;
+    this.reserve = new SpaceReserve(options.storage, options.logger);
     this.loop = new RetentionLoop({
       intervalMs: options.config.intervalSeconds * 1000,
       logger: options.logger,
+      beforeSweep: () => this.beforeSweep(),
       context: () => ({
         index: options.index,
         storage: options.storage,
@@ -81,6 +88,7 @@ export class StorageService {
         events: options.events,
         counters: this.counters,
         onDeleted: options.onDeleted,
+        roomNeededBytes: this.sweepRoomBytes,
       }),
       afterSweep: (report, seconds) => {
         this.lastSweep = { at: this.now(), report, seconds };
@@ -89,6 +97,7 @@ export class StorageService {
         else this.condition.retentionExhausted(false);
         // The condition's Events come from here too, not only when someone reads /status.
         this.condition.update(this.monitor.snapshot(), new Date(this.now()));
+        this.replenishReserve();
       },
     });
   }
@@ -104,6 +113,32 @@ export class StorageService {
   /** One sweep now (and its effects on the figures), resolved when done. */
   sweepNow(): Promise<void> {
     return this.loop.sweepNow();
+  }
+
+  /**
+   * A full filesystem (a camera asked for room, or less free than the reserve): the reserve goes
+   * first, so that SQLite has room to mark the recordings the sweep deletes.
+   */
+  private beforeSweep(): void {
+    const { disk } = this.monitor.disk();
+    // The room asked for, and twice the reserve's, so that it can be made again after the sweep
+    // (see replenishReserve) and still leave the room asked for.
+    this.sweepRoomBytes = this.roomAskedBytes > 0 && disk ? this.roomAskedBytes + 2 * reserveBytes(disk.totalBytes) : this.roomAskedBytes;
+    this.roomAskedBytes = 0;
+    if (this.sweepRoomBytes === 0 && (!disk || disk.freeBytes >= reserveBytes(disk.totalBytes))) return;
+    try {
+      if (this.reserve.release()) this.monitor.invalidate();
+    } catch (error) {
+      this.options.logger.error({ path: this.reserve.path, err: (error as Error).message }, 'cannot release the space reserve');
+    }
+  }
+
+  /** The reserve is made again once that leaves the floor free, and as much again as the reserve. */
+  private replenishReserve(): void {
+    const { disk, floorBytes } = this.monitor.disk();
+    if (!disk) return;
+    const bytes = reserveBytes(disk.totalBytes);
+    if (this.reserve.replenish(bytes, disk.freeBytes, (floorBytes ?? 0) + bytes)) this.monitor.invalidate();
   }
 
   /** A camera's limits, from its last valid manifest; undefined when none declares it. */
@@ -144,6 +179,11 @@ export class StorageService {
     return {
       recording: (camera: string, message: RecordingMessage) => {
         inner.recording(camera, message);
+        if (message.type === 'storageFull') {
+          this.roomAskedBytes = Math.max(this.roomAskedBytes, message.needBytes);
+          this.loop.soon();
+          return;
+        }
         if (message.type !== 'recordingFinished') return;
         try {
           if (this.overLimit(camera)) this.loop.soon();

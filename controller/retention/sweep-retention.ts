@@ -25,6 +25,11 @@ export interface SweepContext {
   counters?: RetentionCounters;
   /** After each deletion (its thumbnail goes, watchers hear of it). */
   onDeleted?: (recording: Recording, reason: RetentionReason) => void;
+  /**
+   * Free space a worker needs now, beyond the floor: a recording waiting on a full filesystem
+   * (StorageFull). The free-space pass frees at least this much, whatever the floor.
+   */
+  roomNeededBytes?: number;
   /** Checked between deletions: a sweep ends early when the controller stops. */
   stopped(): boolean;
 }
@@ -132,8 +137,8 @@ async function freeSpacePass(
     logger.warn({ err: first.error }, 'retention cannot read the free space of the storage folder');
     return;
   }
-  if (first.disk.freeBytes >= first.floorBytes) return;
-  const floor = first.floorBytes;
+  const floor = Math.max(first.floorBytes, context.roomNeededBytes ?? 0);
+  if (first.disk.freeBytes >= floor) return;
   const freedByCamera = new Map<string, { count: number; bytes: number }>();
   let exhausted = false;
   let reading = first;
@@ -159,7 +164,8 @@ async function freeSpacePass(
   const after = reading.disk?.freeBytes ?? 0;
   const floorMet = after >= floor;
   report.freeSpace = { floorMet, exhausted: exhausted && !floorMet };
-  const figures = `to keep ${describeFloor(monitor.floor)} (${formatBytes(floor)}) free on storage: ${formatBytes(first.disk.freeBytes)} was free, ${formatBytes(after)} is now`;
+  const goal = floor > first.floorBytes ? `to make the ${formatBytes(floor)} of room a camera needs on a full filesystem` : `to keep ${describeFloor(monitor.floor)} (${formatBytes(floor)}) free on storage`;
+  const figures = `${goal}: ${formatBytes(first.disk.freeBytes)} was free, ${formatBytes(after)} is now`;
   for (const [camera, freed] of freedByCamera) {
     events.record({ kind: 'Camera', name: camera }, 'Warning', 'RecordingsDeletedForSpace', `deleted ${freed.count} recording(s) (${formatBytes(freed.bytes)}), oldest first across cameras, ${figures}`);
   }

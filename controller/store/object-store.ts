@@ -22,7 +22,8 @@ export interface WatchEvent<T> {
 }
 
 export class Revision {
-  private value = 0;
+  /** `start`: the last version already used (the controller starts past every earlier run's). */
+  constructor(private value = 0) {}
   next(): number {
     return ++this.value;
   }
@@ -77,10 +78,15 @@ export class ObjectStore<T extends StoredObject> {
     return this.objects.values();
   }
 
+  /** The revision the store's objects are consistent with now (the one counter every kind shares). */
+  get resourceVersion(): string {
+    return String(this.revision.current);
+  }
+
   /** Every object, sorted by name, and the revision the list is consistent with. */
   list(): { items: T[]; resourceVersion: string } {
     const items = [...this.objects.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-    return { items, resourceVersion: String(this.revision.current) };
+    return { items, resourceVersion: this.resourceVersion };
   }
 
   /** Stores a new version of an object; it is stamped with the next resourceVersion. */

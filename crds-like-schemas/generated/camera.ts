@@ -107,10 +107,10 @@ export type CameraStatus = {
     /** Motion is in progress. */
     active?: boolean;
   };
-  /** The recording being written, while there is one. */
+  /** The recording being written (the one started last, when a manual one overlaps another), while there is one. */
   recording?: {
     id?: string;
-    trigger?: "motion" | "continuous";
+    trigger?: "motion" | "continuous" | "manual";
     startTime?: string;
   };
 };

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { spawnTiedToParent, stopGracefully } from '../../lib/child-process.js';
 import { projectPath } from '../../lib/project-root.js';
 import { redactText } from '../../lib/redact.js';
-import { PROTOCOL_VERSION, parseWorkerMessage, type LiveSettings, type WorkerConfig } from '../../worker/protocol.js';
+import { PROTOCOL_VERSION, parseWorkerMessage, type LiveSettings, type ManualRecordingRequest, type WorkerConfig } from '../../worker/protocol.js';
 import type { Runtime, WorkerCallbacks, WorkerHandle, WorkerLogRecord } from '../runtime.js';
 import { processUsage } from './proc-usage.js';
 
@@ -80,6 +80,9 @@ export class ProcessRuntime implements Runtime {
       startedAt,
       update: (settings: LiveSettings) => {
         if (child.connected) child.send({ v: PROTOCOL_VERSION, type: 'update', settings });
+      },
+      record: (request: ManualRecordingRequest) => {
+        if (child.connected) child.send('stop' in request ? { v: PROTOCOL_VERSION, type: 'stopRecording' } : { v: PROTOCOL_VERSION, type: 'record', seconds: request.seconds });
       },
       stop: (graceMs: number) => stopGracefully(child, graceMs),
       usage: (ffmpegPids) => (child.pid ? processUsage([child.pid, ...ffmpegPids]) : undefined),

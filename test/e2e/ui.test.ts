@@ -6,9 +6,10 @@
 // Screenshots go to dist/screenshots/ (or $CAMLET_SCREENSHOTS).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../lib/project-root.js';
+import { launchChromium } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { descendantsOf, isAlive, processesMatching, waitUntil } from '../support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../support/rtsp-camera.js';
@@ -89,10 +90,7 @@ beforeAll(async () => {
     },
   });
   await controller.waitForCamera('front-door', (c) => c.status.phase === 'Running', 'Running', 20_000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

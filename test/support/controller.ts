@@ -38,6 +38,8 @@ export interface ControllerOptions {
   environment?: Record<string, string>;
   /** Manifest files to write before the controller starts. */
   manifests?: Record<string, string>;
+  /** The storage folder (left in place on stop); a new one under the test's folder otherwise. */
+  storage?: string;
 }
 
 export async function startController(options: ControllerOptions = {}): Promise<ControllerUnderTest> {
@@ -45,7 +47,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (make test builds first)`);
   const root = await mkdtemp(join(tmpdir(), 'camlet-e2e-'));
   const manifests = join(root, 'manifests');
-  const storage = join(root, 'data');
+  const storage = options.storage ?? join(root, 'data');
   await mkdir(manifests);
   for (const [file, text] of Object.entries(options.manifests ?? {})) await writeFile(join(manifests, file), text);
 

@@ -3,10 +3,13 @@ import { isLayout, LAYOUTS, type Layout } from './format';
 import { cameras, connection, events, sortedCameras, useWatch } from './state';
 import { CameraPage } from './views/camera-page';
 import { Grid } from './views/grid';
+import { PanicButton } from './views/panic-button';
+import { StoragePage } from './views/storage-panel';
 
-type Route = { page: 'grid' } | { page: 'camera'; name: string };
+type Route = { page: 'grid' } | { page: 'storage' } | { page: 'camera'; name: string };
 
 function routeOf(hash: string): Route {
+  if (hash === '#/storage') return { page: 'storage' };
   const match = /^#\/cameras\/([^/]+)$/.exec(hash);
   if (match?.[1]) {
     try {
@@ -64,6 +67,10 @@ function Header({ route, layout, setLayout }: { route: Route; layout: Layout; se
       </span>
       <span class="spacer" />
       {route.page === 'grid' && <LayoutPicker layout={layout} onChange={setLayout} />}
+      <a class={`nav-link${route.page === 'storage' ? ' active' : ''}`} href="#/storage" data-nav="storage">
+        Storage
+      </a>
+      <PanicButton running={running} />
       <span class={`conn conn-${state}`} data-connection={state} title="Updates from the controller">
         <span class="conn-dot" />
         {state === 'live' ? 'Live' : state === 'retrying' ? 'Reconnecting' : 'Connecting'}
@@ -80,12 +87,12 @@ export function App() {
     setLayoutState(next);
   };
   useEffect(() => {
-    document.title = route.page === 'camera' ? `${route.name} · camlet` : 'camlet';
+    document.title = route.page === 'camera' ? `${route.name} · camlet` : route.page === 'storage' ? 'Storage · camlet' : 'camlet';
   }, [route]);
   return (
     <>
       <Header route={route} layout={layout} setLayout={setLayout} />
-      {route.page === 'camera' ? <CameraPage key={route.name} name={route.name} /> : <Grid layout={layout} />}
+      {route.page === 'camera' ? <CameraPage key={route.name} name={route.name} /> : route.page === 'storage' ? <StoragePage /> : <Grid layout={layout} />}
     </>
   );
 }

@@ -1,15 +1,19 @@
-// The dashboard's picture of the controller: cameras and events, each kept by a ResourceWatch
-// (list, then watch; reconnecting by itself), and the motion seen as it happens.
+// The dashboard's picture of the controller: cameras, events and recent recordings, kept by one
+// watch connection for all three (reconnecting by itself), and the motion seen as it happens.
 import { useEffect, useState } from 'preact/hooks';
-import { ResourceWatch, type Connection } from './api/resource-watch';
-import type { Camera, CameraEvent } from './api/types';
+import { KindStore, type Connection } from './api/kind-store';
+import { MultiWatch } from './api/multi-watch';
+import type { Camera, CameraEvent, Recording } from './api/types';
 
 const API = '/apis/camlet.dev/v1';
 /** How long a tile shows motion after a MotionDetected event (the worker's motion lasts at least 2 s). */
 const MOTION_SHOWN_MS = 4_000;
 
-export const cameras = new ResourceWatch<Camera>(`${API}/cameras`);
-export const events = new ResourceWatch<CameraEvent>(`${API}/events`);
+export const cameras = new KindStore<Camera>('Camera');
+export const events = new KindStore<CameraEvent>('Event');
+/** The last day's recordings (at most the newest 1,000 of them at the start), and every new one. */
+export const recordings = new KindStore<Recording>('Recording');
+const allKinds = new MultiWatch(`${API}/watch`, { cameras, events, recordings });
 const motionUntil = new Map<string, number>();
 
 events.subscribe((change) => {
@@ -22,12 +26,11 @@ let started = false;
 export function startWatching(): void {
   if (started) return;
   started = true;
-  cameras.start();
-  events.start();
+  allKinds.start();
 }
 
 /** Re-renders the component on every change of the watch, and every `everyMs` (ages, motion). */
-export function useWatch(watch: ResourceWatch<Camera> | ResourceWatch<CameraEvent>, everyMs = 0): number {
+export function useWatch(watch: { subscribe(listener: () => void): () => void }, everyMs = 0): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let pending = false;
@@ -49,9 +52,9 @@ export function useWatch(watch: ResourceWatch<Camera> | ResourceWatch<CameraEven
   return version;
 }
 
+/** The one connection's state, which every kind shares. */
 export function connection(): Connection {
-  if (cameras.connection === 'live' && events.connection === 'live') return 'live';
-  return cameras.connection === 'retrying' || events.connection === 'retrying' ? 'retrying' : 'connecting';
+  return cameras.connection;
 }
 
 export function sortedCameras(): Camera[] {

@@ -44,10 +44,12 @@ async function remuxSegments(segments: readonly string[], args: readonly string[
   });
   const stdin = child.stdin;
   if (!stdin) throw new Error('ffmpeg has no stdin');
-  const fed = (async () => {
-    for (const segment of segments) await pipeline(createReadStream(segment), stdin, { end: false });
-    stdin.end();
-  })().catch((error: unknown) => {
+  // One pipeline from a generator of the files' bytes: a pipeline per file would leave a
+  // listener on stdin each time (Node warns past 10 segments).
+  async function* bytesOfSegments(): AsyncGenerator<Buffer> {
+    for (const segment of segments) yield* createReadStream(segment) as AsyncIterable<Buffer>;
+  }
+  const fed = pipeline(bytesOfSegments, stdin).catch((error: unknown) => {
     // ffmpeg stops reading once it has the `-t` it was asked for: its stdin closing then is no
     // error. A segment that cannot be read is one.
     const code = (error as NodeJS.ErrnoException).code;

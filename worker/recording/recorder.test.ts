@@ -10,8 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTiedToParent, stopGracefully } from '../../lib/child-process.js';
 import { createLogger } from '../../lib/logger.js';
+import { filesystemFull, isNoSpace } from '../../lib/no-space.js';
 import { waitUntil } from '../../test/support/processes.js';
+import { encodeH264Clip } from '../../test/support/h264-clip.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../../test/support/rtsp-camera.js';
+import { mountTinyFilesystem, type TinyFilesystem } from '../../test/support/tiny-filesystem.js';
 import { listedAudioCodec, recordSegmentsArgs } from '../ffmpeg-commands.js';
 import { StreamPipeline } from '../stream-pipeline.js';
 import { segmentAudio, type SegmentAudio } from './audio-policy.js';
@@ -47,8 +50,8 @@ afterEach(async () => {
 afterAll(stopAllRtspCameras);
 
 /** The worker's MAIN side: ffmpeg writing segments, the feed, the recorder. */
-async function startRecording(settings: RecordingSettings = SETTINGS, source: RtspCamera = camera, audio: SegmentAudio = segmentAudio(undefined, settings.audio)) {
-  storage = await mkdtemp(join(tmpdir(), 'camlet-recorder-'));
+async function startRecording(settings: RecordingSettings = SETTINGS, source: RtspCamera = camera, audio: SegmentAudio = segmentAudio(undefined, settings.audio), under = tmpdir()) {
+  storage = await mkdtemp(join(under, 'camlet-recorder-'));
   const events: RecorderEvent[] = [];
   const logger = createLogger('test', 'silent');
   const recorder = new Recorder({ camera: CAMERA, storage, spool: spoolFolder(storage, CAMERA), settings, emit: (event) => events.push(event), logger });
@@ -62,10 +65,17 @@ async function startRecording(settings: RecordingSettings = SETTINGS, source: Rt
     output: { kind: 'progress' },
     onHealthChange: () => undefined,
     onDelivering: (stderrText) => feed.runDelivering(listedAudioCodec(stderrText, 'Output')),
-    onExit: () => feed.runExited(),
+    onExit: (lastError) => {
+      // As the worker does (camera-worker.ts).
+      const outOfSpace = isNoSpace(lastError) || filesystemFull(storage);
+      feed.runExited(outOfSpace);
+      if (outOfSpace) void recorder.segmentsOutOfSpace(lastError ?? 'No space left on device');
+    },
   });
   main.start();
   const stop = async () => {
+    // As the worker does: a recording waiting for room is left in the spool for the next start.
+    recorder.stopWaitingForSpace();
     await main.stop(2000);
     await feed.settled();
     await recorder.stop();
@@ -269,5 +279,79 @@ describe('after a kill', () => {
     const { type, id, trigger, path, startMs: start, endMs, bytes, durationSeconds, codec, width, height } = recording;
     expect(again).toEqual([{ type, id, trigger, path, startMs: start, endMs, bytes, durationSeconds, codec, width, height }]);
     expect(readdirSync(join(storage, CAMERA), { recursive: true }).filter((name) => String(name).endsWith('.mp4'))).toHaveLength(1);
+  });
+});
+
+// A real full filesystem: a small tmpfs, filled by a ballast file as another program would. The
+// test deletes the ballast where the controller's retention would delete the oldest recordings.
+const tiny = mountTinyFilesystem(24);
+describe.skipIf(typeof tiny === 'string')(`on a full filesystem${typeof tiny === 'string' ? ` (skipped: ${tiny})` : ''}`, () => {
+  const filesystem = tiny as TinyFilesystem;
+  /** A camera of 1.5 Mbit/s: a recording needs more room than the segment cut short by the full disk frees. */
+  let busy: RtspCamera;
+  beforeAll(async () => {
+    const clip = join(filesystem.path, 'busy.mp4');
+    await encodeH264Clip(clip, { source: 'testsrc2=size=640x360:rate=15,noise=alls=40:allf=t+u', seconds: 4, fps: 15, bitrateKbps: 1500 });
+    busy = await startRtspCamera({ mainFile: clip, subFile: clip });
+  });
+  afterEach(() => filesystem.drain());
+  afterAll(() => filesystem.unmount());
+  type StorageFull = Extract<RecorderEvent, { type: 'storageFull' }>;
+  const waitingFor = (events: RecorderEvent[]) => events.find((e): e is StorageFull => e.type === 'storageFull' && e.id !== undefined);
+
+  it('has the recording in progress wait for room, asking for it, then makes it whole; recording goes on', async () => {
+    const { recorder, events, finished } = await startRecording(SETTINGS, busy, undefined, filesystem.path);
+    await sleep(4000);
+    const motionStart = Date.now();
+    recorder.motionStarted(motionStart);
+    await sleep(1500);
+    const ballast = filesystem.fill();
+    await sleep(1500);
+    recorder.motionEnded(Date.now());
+
+    const full = await waitUntil(() => waitingFor(events), 10_000, 'a storageFull report for the recording');
+    expect(full.error).toMatch(/No space left on device/);
+    // Its segments, at least: the MP4 is about their size.
+    expect(full.needBytes).toBeGreaterThan(1 << 20);
+    await sleep(1000);
+    expect(finished()).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'recordingFailed' && e.id === full.id)).toEqual([]);
+
+    await rm(ballast);
+    await waitUntil(() => finished().length === 1, 15_000, 'the recording, once there is room');
+    const recording = finished()[0] as Finished;
+    expect(recording.id).toBe(full.id);
+    expect(recording.startMs).toBeLessThanOrEqual(motionStart - SETTINGS.preRollSeconds * 1000 + 100);
+    expect((await inspect(join(storage, recording.path))).decodeErrors).toBe('');
+
+    // The segments flow again: the next motion is recorded.
+    await sleep(3000);
+    recorder.motionStarted(Date.now());
+    await sleep(1000);
+    recorder.motionEnded(Date.now());
+    await waitUntil(() => finished().length === 2, 15_000, 'a recording after room was made');
+    expect((await inspect(join(storage, (finished()[1] as Finished).path))).decodeErrors).toBe('');
+  });
+
+  it('leaves a recording still waiting for room in the spool when stopped; the next start makes it', async () => {
+    const first = await startRecording(SETTINGS, busy, undefined, filesystem.path);
+    await sleep(4000);
+    first.recorder.motionStarted(Date.now());
+    await sleep(1500);
+    const ballast = filesystem.fill();
+    first.recorder.motionEnded(Date.now());
+    const full = await waitUntil(() => waitingFor(first.events), 10_000, 'a storageFull report for the recording');
+    await first.stop();
+    expect(first.events.filter((e) => e.type === 'recordingFailed' || e.type === 'recordingFinished')).toEqual([]);
+
+    await rm(ballast);
+    const events: RecorderEvent[] = [];
+    const next = new Recorder({ camera: CAMERA, storage, spool: spoolFolder(storage, CAMERA), settings: SETTINGS, emit: (event) => events.push(event), logger: createLogger('test', 'silent') });
+    await next.recover();
+    const made = events.filter((e): e is Finished => e.type === 'recordingFinished');
+    expect(made.map((e) => e.id)).toEqual([full.id]);
+    expect((await inspect(join(storage, (made[0] as Finished).path))).decodeErrors).toBe('');
+    // The spool holds nothing more once it is made.
+    expect(readdirSync(spoolFolder(storage, CAMERA)).filter((name) => name.startsWith('run-'))).toEqual([]);
   });
 });

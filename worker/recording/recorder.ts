@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
 import type { Logger } from '../../lib/logger.js';
+import { isNoSpace, noSpaceLine } from '../../lib/no-space.js';
 import { assembleRecording, type AssembledRecording } from './assemble.js';
 import { mp4HoldsAudio } from './audio-policy.js';
 import { recordingRelativePath } from './recording-path.js';
@@ -18,7 +19,13 @@ export type Trigger = JournalEntry['trigger'];
 export type RecorderEvent =
   | { type: 'recordingStarted'; id: string; trigger: Trigger }
   | ({ type: 'recordingFinished'; id: string; trigger: Trigger } & FinishedFile)
-  | { type: 'recordingFailed'; id: string; trigger: Trigger; error: string };
+  | { type: 'recordingFailed'; id: string; trigger: Trigger; error: string }
+  /**
+   * The storage filesystem is full: a recording waits to be made (`id`), or the segments stopped
+   * (no id). The controller frees at least `needBytes` (the oldest recordings go) and the
+   * recording is made once there is room.
+   */
+  | { type: 'storageFull'; needBytes: number; error: string; id?: string };
 
 export interface RecorderOptions {
   camera: string;
@@ -27,7 +34,14 @@ export interface RecorderOptions {
   settings: RecordingSettings;
   emit(event: RecorderEvent): void;
   logger: Logger;
+  /** How long a recording waits for space on a full filesystem before it is given up. */
+  noSpaceGiveUpMs?: number;
 }
+
+/** A recording waits this long for the controller to free space before it is given up. */
+const NO_SPACE_GIVE_UP_MS = 60_000;
+/** Room asked for beyond a recording's segments: the index's write, the day folder, the MP4's own boxes. */
+const NO_SPACE_MARGIN_BYTES = 1 << 20;
 
 /**
  * Time after a recording's end before it is cut from the segment being written: ffmpeg writes
@@ -104,15 +118,22 @@ interface OpenRecording {
  * Turns the spool's segments into recordings. The MAIN stream is always being cut into short
  * segments; a recording is a span of them: for motion, from the segment holding `start -
  * preRoll` (segments start on keyframes) to `end + postRoll`, extended by motion that resumes
- * before that; in continuous mode, back-to-back files of `segmentMinutes`. Segments no
- * recording needs and older than the pre-roll are deleted as new ones arrive.
+ * before that; in continuous mode, back-to-back files of `segmentMinutes`; and manual ones an
+ * operator asks for (record()), beside the others. Segments no recording needs and older
+ * than the pre-roll are deleted as new ones arrive.
  */
 export class Recorder {
   private settings: RecordingSettings;
   private readonly runs: Run[] = [];
   private readonly open: OpenRecording[] = [];
   private motionActive = false;
+  /** Epoch ms until which an operator asked for a manual recording (see record()). */
+  private manualUntil: number | undefined;
   private stopped = false;
+  /** Why the segments stopped, while the filesystem is full (until a segment is closed again). */
+  private storageFull: string | undefined;
+  /** Recordings wait for room on a full filesystem, until the worker stops (see withSpace). */
+  private waitsForSpace = true;
 
   constructor(private readonly options: RecorderOptions) {
     this.settings = options.settings;
@@ -127,6 +148,8 @@ export class Recorder {
     const left = await scanSpool(spool);
     const entries = [...left.journal];
     for (const [i, entry] of entries.entries()) {
+      // An operator's request outlives the worker: the rest of it is recorded once the stream delivers.
+      if (entry.trigger === 'manual' && entry.endMs !== undefined && entry.endMs > Date.now()) this.manualUntil = Math.max(this.manualUntil ?? 0, entry.endMs);
       if (entry.finished) {
         // Made, and perhaps reported, before the kill: reported (again), never made twice.
         if (existsSync(join(storage, entry.finished.path))) this.options.emit({ type: 'recordingFinished', id: entry.id, trigger: entry.trigger, ...entry.finished });
@@ -142,17 +165,25 @@ export class Recorder {
       }
       const first = segments[0] as ListedSegment;
       const maxSeconds = entry.endMs !== undefined ? (entry.endMs - entry.startMs) / 1000 : undefined;
-      await this.assemble(
-        recording,
-        segments.map((segment) => join(spool, entry.run, segment.file)),
-        entry.startMs,
-        maxSeconds,
-        `recovered after the worker was interrupted (from ${first.file})`,
-        (finished) => {
-          entries[i] = { ...entry, finished };
-          return writeJournal(spool, entries);
-        },
-      );
+      try {
+        await this.assemble(
+          recording,
+          segments.map((segment) => join(spool, entry.run, segment.file)),
+          entry.startMs,
+          maxSeconds,
+          `recovered after the worker was interrupted (from ${first.file})`,
+          (finished) => {
+            entries[i] = { ...entry, finished };
+            return writeJournal(spool, entries);
+          },
+        );
+      } catch (error) {
+        // Stopped while the filesystem is full: the spool stays as it is, for the next start.
+        if (!this.waitsForSpace && isNoSpace(error)) return;
+        const message = error instanceof Error ? error.message : String(error);
+        logger.error({ recordingID: entry.id, err: message }, 'a recording interrupted with the worker could not be made');
+        this.options.emit({ type: 'recordingFailed', id: entry.id, trigger: entry.trigger, error: message });
+      }
     }
     for (const run of left.runs.keys()) await rm(join(spool, run), { recursive: true, force: true });
     await writeJournal(spool, []);
@@ -177,10 +208,12 @@ export class Recorder {
     run.withAudio = mp4HoldsAudio(segmentAudioCodec ?? undefined);
     if (this.settings.mode === 'continuous') this.openRecording('continuous', run, 0);
     else if (this.settings.mode === 'motion' && this.motionActive && !this.open.some((r) => r.trigger === 'motion' && !r.finishing)) this.openRecording('motion', run, 0);
+    if (this.manualUntil !== undefined && this.manualUntil > Date.now() && !this.ongoingManual()) this.openManual(run, 0);
   }
 
   /** ffmpeg closed these segments (in order), seen at `nowMs`. */
   segmentsClosed(run: Run, listed: readonly ListedSegment[], nowMs = Date.now()): void {
+    if (listed.length > 0) this.storageFull = undefined;
     for (const { file, start, end } of listed) {
       const index = Number(/(\d+)\.ts$/.exec(file)?.[1]);
       if (!Number.isInteger(index)) throw new Error(`unexpected segment name ${file}`);
@@ -195,6 +228,14 @@ export class Recorder {
     }
     this.cutContinuous(run);
     this.prune(nowMs);
+  }
+
+  /** The run's last segment is not whole after all (the disk filled while it was written): it is deleted. */
+  async dropLastSegment(run: Run): Promise<void> {
+    const last = run.segments.pop();
+    if (!last) return;
+    this.options.logger.warn({ segment: basename(last.file) }, 'the segment written as the disk filled is cut short: dropped');
+    await rm(last.file, { force: true });
   }
 
   /** The run's ffmpeg is gone: its recordings end with its last whole segment. */
@@ -229,15 +270,47 @@ export class Recorder {
     if (!ongoing) return;
     ongoing.endMs = atMs + this.settings.postRollSeconds * 1000;
     void this.saveJournal();
-    this.scheduleCut(ongoing);
+    this.scheduleCut(ongoing, 'motion ended and its post-roll passed');
+  }
+
+  /**
+   * An operator asks for a manual recording of `seconds` from `nowMs`. It is an explicit act, so
+   * it records whatever recording.mode says (even off), beside any motion or continuous
+   * recording (both files are made). It starts with the pre-roll, as a motion recording does:
+   * the operator reacts to something already seen, on a live view a little behind the camera,
+   * and the spool holds those segments anyway. One going on is extended to the later end.
+   */
+  record(seconds: number, nowMs = Date.now()): void {
+    if (this.stopped) return;
+    this.manualUntil = Math.max(this.manualUntil ?? 0, nowMs + seconds * 1000);
+    const ongoing = this.ongoingManual();
+    if (ongoing) {
+      ongoing.endMs = this.manualUntil;
+      void this.saveJournal();
+      this.scheduleCut(ongoing, 'its requested time is up');
+      return;
+    }
+    // None delivering: the recording opens when one does (runDelivering), if still asked for.
+    const run = this.liveRun();
+    if (run) this.openManual(run, this.preRollStart(run, nowMs));
+  }
+
+  /** The operator stops the manual recording: it ends at `nowMs`, with what has arrived. */
+  stopManual(nowMs = Date.now()): void {
+    this.manualUntil = undefined;
+    const ongoing = this.ongoingManual();
+    if (!ongoing) return;
+    ongoing.endMs = nowMs;
+    void this.saveJournal();
+    void this.finish(ongoing, 'stopped by request');
   }
 
   update(settings: RecordingSettings): void {
     const before = this.settings.mode;
     this.settings = settings;
     if (before === settings.mode) return;
-    // A recording of the mode left ends now; one of the mode entered starts with the segment being written.
-    for (const recording of this.open.filter((r) => r.trigger !== settings.mode)) {
+    // A recording of the mode left ends now (a manual one goes on); one of the mode entered starts with the segment being written.
+    for (const recording of this.open.filter((r) => r.trigger !== settings.mode && r.trigger !== 'manual')) {
       recording.endMs = Date.now();
       void this.finish(recording, `recording.mode changed to ${settings.mode}`);
     }
@@ -247,9 +320,15 @@ export class Recorder {
     else if (settings.mode === 'motion' && this.motionActive) this.openRecording('motion', run, this.preRollStart(run, Date.now()));
   }
 
+  /** The worker is stopping: a recording waiting for space is left in the spool for the next start. */
+  stopWaitingForSpace(): void {
+    this.waitsForSpace = false;
+  }
+
   /** Finishes every recording with what has arrived (post-roll cut short); call after ffmpeg has stopped. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.waitsForSpace = false;
     await Promise.all(this.open.map((recording) => this.finish(recording, 'the worker stopped')));
   }
 
@@ -271,19 +350,33 @@ export class Recorder {
     return run.segments[0]?.index ?? run.writingIndex;
   }
 
-  private openRecording(trigger: Trigger, run: Run, firstIndex: number): void {
-    const recording: OpenRecording = { id: randomUUID(), trigger, run, firstIndex };
+  private openRecording(trigger: Trigger, run: Run, firstIndex: number, endMs?: number): OpenRecording {
+    const recording: OpenRecording = { id: randomUUID(), trigger, run, firstIndex, ...(endMs !== undefined ? { endMs } : {}) };
+    // Known at once when it starts with a closed segment (the pre-roll): the first journal holds
+    // it, so that a recovery can name the file even if no later journal reaches the disk.
+    const first = run.segments.find((s) => s.index === firstIndex);
+    recording.startMs = first && run.startMs(first);
     this.open.push(recording);
     this.options.logger.info({ recordingID: recording.id, trigger }, 'recording started');
     this.options.emit({ type: 'recordingStarted', id: recording.id, trigger });
     void this.saveJournal();
+    return recording;
   }
 
-  private scheduleCut(recording: OpenRecording): void {
+  private ongoingManual(): OpenRecording | undefined {
+    return this.open.find((r) => r.trigger === 'manual' && !r.finishing);
+  }
+
+  /** A manual recording from `firstIndex` to the end asked for, cut when that end comes. */
+  private openManual(run: Run, firstIndex: number): void {
+    this.scheduleCut(this.openRecording('manual', run, firstIndex, this.manualUntil), 'its requested time is up');
+  }
+
+  private scheduleCut(recording: OpenRecording, why: string): void {
     clearTimeout(recording.cutTimer);
     if (recording.endMs === undefined) return;
     const delay = Math.max(0, recording.endMs + CUT_MARGIN_MS - Date.now());
-    recording.cutTimer = setTimeout(() => void this.finish(recording, 'motion ended and its post-roll passed'), delay);
+    recording.cutTimer = setTimeout(() => void this.finish(recording, why), delay);
   }
 
   /** Continuous files end on the first segment boundary past `segmentMinutes`; the next starts there. */
@@ -321,8 +414,11 @@ export class Recorder {
     // With no whole segment of its own, it starts where the last whole segment ended, or with the run.
     const lastWhole = run.segments.at(-1);
     const startMs = first ? run.startMs(first) : writing ? (lastWhole ? run.endMs(lastWhole) : run.startedAt) : undefined;
+    let leftForNextStart = false;
     try {
-      if (startMs === undefined || paths.length === 0) throw new Error('no video arrived before it ended');
+      if (startMs === undefined || paths.length === 0) {
+        throw new Error(this.storageFull ? `no video could be written before it ended: the storage is full (${this.storageFull})` : 'no video arrived before it ended');
+      }
       const maxSeconds = recording.endMs !== undefined ? (recording.endMs - startMs) / 1000 : undefined;
       const made = { id: recording.id, trigger: recording.trigger, withAudio: run.withAudio };
       const remember = (finished: FinishedFile) => {
@@ -332,18 +428,26 @@ export class Recorder {
       await this.assemble(made, paths, startMs, maxSeconds, why, remember).catch((error: unknown) => {
         // The segment being written may hold nothing readable yet (ffmpeg had only just opened
         // it): the recording then ends with its last whole segment.
-        if (!withWriting || paths.length < 2) throw error;
+        if (!withWriting || paths.length < 2 || isNoSpace(error)) throw error;
         this.options.logger.warn({ recordingID: recording.id, err: String(error) }, 'the segment being written is unreadable; the recording ends before it');
         return this.assemble(made, paths.slice(0, -1), startMs, maxSeconds, why, remember);
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (!this.waitsForSpace && isNoSpace(error)) {
+        // Its segments and its journal entry stay: the next start makes it, once there is room.
+        leftForNextStart = true;
+        this.options.logger.warn({ recordingID: recording.id, err: noSpaceLine(error) }, 'storage full as the worker stops: the recording is left in the spool for the next start');
+        return;
+      }
       this.options.logger.error({ recordingID: recording.id, err: message }, 'recording failed');
       this.options.emit({ type: 'recordingFailed', id: recording.id, trigger: recording.trigger, error: message });
     } finally {
-      this.open.splice(this.open.indexOf(recording), 1);
-      void this.saveJournal();
-      this.prune(Date.now());
+      if (!leftForNextStart) {
+        this.open.splice(this.open.indexOf(recording), 1);
+        void this.saveJournal();
+        this.prune(Date.now());
+      }
     }
   }
 
@@ -361,7 +465,9 @@ export class Recorder {
       const path = recordingRelativePath(camera, startMs, attempt);
       let made: AssembledRecording;
       try {
-        made = await assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path), withAudio: recording.withAudio });
+        made = await this.withSpace(recording.id, segments, () =>
+          assembleRecording({ segments, maxSeconds, workFile: join(spool, `${recording.id}.mp4`), destination: join(storage, path), withAudio: recording.withAudio }),
+        );
       } catch (error) {
         // Another recording started within the same second took the name.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 9) throw error;
@@ -373,6 +479,38 @@ export class Recorder {
       this.options.emit({ type: 'recordingFinished', id: recording.id, trigger: recording.trigger, ...finished });
       return made;
     }
+  }
+
+  /**
+   * Runs `attempt`, which writes into storage, again while the filesystem is full: each time the
+   * controller is told how much room the recording needs, and its retention frees that much
+   * (the oldest recordings go). Given up after noSpaceGiveUpMs, and at once when the worker
+   * stops (finishNow then leaves the recording in the journal for the next start).
+   */
+  private async withSpace<T>(id: string, segments: readonly string[], attempt: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + (this.options.noSpaceGiveUpMs ?? NO_SPACE_GIVE_UP_MS);
+    for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 4000)) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isNoSpace(error) || !this.waitsForSpace || Date.now() + waitMs > giveUpAt) throw error;
+        const needBytes = (await bytesOf(segments)) + NO_SPACE_MARGIN_BYTES;
+        this.options.logger.warn({ recordingID: id, needBytes }, 'storage full: the recording is made once the controller has freed space');
+        this.options.emit({ type: 'storageFull', id, needBytes, error: noSpaceLine(error) });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  /**
+   * The segments' ffmpeg stopped because the filesystem is full. The controller is asked for
+   * room for what the spool holds now (the pre-roll and the recordings going on) as much again:
+   * the recordings' MP4s are about the size of their segments.
+   */
+  async segmentsOutOfSpace(error: string): Promise<void> {
+    this.storageFull = noSpaceLine(error);
+    const needBytes = (await bytesOf(this.runs.flatMap((run) => run.segments.map((segment) => segment.file)))) + NO_SPACE_MARGIN_BYTES;
+    this.options.emit({ type: 'storageFull', needBytes, error: this.storageFull });
   }
 
   /**
@@ -419,4 +557,10 @@ export class Recorder {
   }
 
   private journalWrites: Promise<void> = Promise.resolve();
+}
+
+/** The bytes the files take together (a file gone counts for nothing). */
+async function bytesOf(paths: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(paths.map((path) => stat(path).then((stats) => stats.size, () => 0)));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }

@@ -41,14 +41,20 @@ export class SegmentFeed {
     if (this.fed) this.recorder.runDelivering(this.fed.run, audioCodec);
   }
 
-  /** The run's ffmpeg has exited. */
-  runExited(): void {
+  /**
+   * The run's ffmpeg has exited. `outOfSpace`: it died of a full disk, and the last segment it
+   * listed was cut short where the disk filled (its last frame is broken): it is dropped.
+   */
+  runExited(outOfSpace = false): void {
     const fed = this.fed;
     if (!fed) return;
     this.fed = undefined;
     clearInterval(fed.timer);
     this.read(fed);
-    const ended = fed.reads.then(() => this.recorder.endRun(fed.run));
+    const ended = fed.reads.then(async () => {
+      if (outOfSpace) await this.recorder.dropLastSegment(fed.run);
+      await this.recorder.endRun(fed.run);
+    });
     this.endings = Promise.all([this.endings, ended]).then(() => undefined);
   }
 

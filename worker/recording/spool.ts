@@ -25,13 +25,13 @@ export function spoolFolder(storage: string, camera: string): string {
 /** A recording in progress, as the journal keeps it. */
 export interface JournalEntry {
   id: string;
-  trigger: 'motion' | 'continuous';
+  trigger: 'motion' | 'continuous' | 'manual';
   /** The run's folder name, and the first segment's file name in it. */
   run: string;
   firstSegment: string;
   /** Epoch ms where the recording starts, once known. */
   startMs?: number;
-  /** Epoch ms where it ends (motion end + post-roll), once known. */
+  /** Epoch ms where it ends (motion end + post-roll, or the end a manual request asked for), once known. */
   endMs?: number;
   /** Whether its segments' sound goes in. */
   withAudio?: boolean;
@@ -101,12 +101,14 @@ export async function scanSpool(spool: string): Promise<LeftInSpool> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    // A segment ffmpeg had not closed (not in its list) was cut short by the kill: dropped.
+    // A segment ffmpeg had not closed (not in its list) was cut short by the kill: dropped. One
+    // listed but gone was dropped by the worker (cut short by a full disk).
+    const files = await readdir(path);
     const whole = new Set(listed.map((segment) => segment.file));
-    for (const file of await readdir(path)) {
+    for (const file of files) {
       if (file !== SEGMENT_LIST && !whole.has(file)) await rm(join(path, file), { force: true });
     }
-    runs.set(entry.name, listed);
+    runs.set(entry.name, listed.filter((segment) => files.includes(segment.file)));
   }
   return { runs, journal: await readJournal(spool) };
 }

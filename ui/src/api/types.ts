@@ -37,3 +37,83 @@ export interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
   object: T;
 }
+
+/** An error as the API answers it (Kubernetes' Status); causes place a validation error at a field. */
+export interface StatusCause {
+  reason?: string;
+  message: string;
+  /** The field's path, such as spec.motion.threshold. */
+  field?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ApiStatus {
+  kind: 'Status';
+  status: 'Failure';
+  message: string;
+  reason: string;
+  code: number;
+  details?: { name?: string; causes?: StatusCause[] };
+}
+
+/** GET storage: the storage filesystem, each camera's recordings, the recent rate and the outlook. */
+export interface Storage {
+  kind: 'Storage';
+  status: {
+    path: string;
+    totalBytes?: number;
+    freeBytes?: number;
+    usedBytes?: number;
+    freeSpaceFloor: string;
+    freeSpaceFloorBytes?: number;
+    error?: string;
+    recordings: { count: number; bytes: number };
+    cameras: { camera: string; count: number; bytes: number; declared: boolean; percent: number; bytesPerDay: number }[];
+    rate: { windowStart: string; windowSeconds: number; bytes: number; bytesPerDay: number };
+    daysLeft?: number;
+    retention: { intervalSeconds: number; lastSweepTime?: string; lastSweep?: { seconds: number; bytesFreed: number; failures: number } };
+    conditions: { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string; lastTransitionTime?: string }[];
+  };
+}
+
+/** A recording as the recordings API shows it (controller/api/recording-object.ts). */
+export interface Recording {
+  kind: 'Recording';
+  metadata: ObjectMeta;
+  spec: {
+    camera: string;
+    start: string;
+    end: string;
+    durationSeconds: number;
+    bytes: number;
+    codec: string;
+    resolution: string;
+    trigger: 'motion' | 'continuous' | 'manual';
+  };
+  status: { state: string };
+}
+
+export interface MotionEventObject {
+  kind: 'MotionEvent';
+  metadata: ObjectMeta;
+  spec: { camera: string; start: string; end?: string; peakScore: number; recording?: string };
+}
+
+export interface ResourceList<T> {
+  metadata: { continue?: string; resourceVersion?: string };
+  items: T[];
+}
+
+/** GET timeline: per camera, recorded intervals and motion markers aggregated to the resolution. */
+export interface Timeline {
+  kind: 'Timeline';
+  from: string;
+  to: string;
+  resolutionSeconds: number;
+  cameras: {
+    camera: string;
+    intervals: { start: string; end: string; recordings: number; triggers: Recording['spec']['trigger'][] }[];
+    motion: { start: string; count: number; peakScore: number }[];
+  }[];
+}

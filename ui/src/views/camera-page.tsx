@@ -4,6 +4,10 @@ import { cameras, events, eventsOf, motionNow, useWatch } from '../state';
 import { MotionBadge, PhaseBadge, RecordingDot } from './badges';
 import { isRecording } from './camera-facts';
 import { LiveVideo } from './live-video';
+import { LogsViewer } from './logs-viewer';
+import { RecordingsPanel } from './recordings-panel';
+import { RecordButton } from './record-button';
+import { SettingsEditor } from './settings-editor';
 
 function Facts({ camera }: { camera: Camera }) {
   const { status, spec, metadata } = camera;
@@ -165,6 +169,7 @@ export function CameraPage({ name }: { name: string }) {
         <PhaseBadge phase={camera.status.phase} />
         <MotionBadge motion={motionNow(camera)} />
         <RecordingDot recording={isRecording(camera)} />
+        <RecordButton camera={camera} />
         <span class="spacer" />
         {Object.entries(camera.metadata.labels ?? {}).map(([key, value]) => (
           <span key={key} class="label">{`${key}=${value}`}</span>
@@ -187,6 +192,18 @@ export function CameraPage({ name }: { name: string }) {
         <section class="panel">
           <h2>Recent events</h2>
           <Events name={name} />
+        </section>
+        <section class="panel tools-panel logs-panel">
+          <h2>Logs</h2>
+          <LogsViewer camera={name} />
+        </section>
+        <section class="panel tools-panel settings-panel">
+          <h2>Settings</h2>
+          <SettingsEditor camera={camera} />
+        </section>
+        {/* Last in the markup (the panels above are styled by position), shown under the video (styles.css). */}
+        <section class="panel recordings-panel">
+          <RecordingsPanel camera={name} />
         </section>
       </div>
     </main>
