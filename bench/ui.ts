@@ -34,7 +34,7 @@ import { cleanUpOnSignal } from './clean-up.js';
 import { FPS, writeMotionLoop } from './motion-loop.js';
 import { percentile } from './percentile.js';
 import { commandLine, cpuSeconds, machineBusySeconds } from './proc-figures.js';
-import { openGrid, type GridPage, type TileFigures } from './ui-grid-page.js';
+import { openFileGrid, openGrid, type GridPage, type TileFigures } from './ui-grid-page.js';
 
 const CAMERAS = 9;
 const FEEDS = 3;
@@ -91,7 +91,8 @@ async function idleController(controller: ControllerUnderTest): Promise<number> 
 
 interface Window {
   seconds: number;
-  tiles: { camera: string; presentedFps: number; decodedFps: number; droppedFps: number }[];
+  /** mediaRate: seconds of video the tile advanced per second (above 1 when it catches up or jumps to the live edge). */
+  tiles: { camera: string; presentedFps: number; decodedFps: number; droppedFps: number; mediaRate: number }[];
   latencyMs: number[];
   controller: number;
   remuxes: number[];
@@ -136,7 +137,8 @@ async function measureGrid(controller: ControllerUnderTest, grid: GridPage, serv
     seconds,
     tiles: tilesAfter.map((b) => {
       const a = tilesBefore.find((tile) => tile.camera === b.camera);
-      return { camera: b.camera, presentedFps: rate(a, b, 'presented'), decodedFps: rate(a, b, 'decoded'), droppedFps: rate(a, b, 'dropped') };
+      const mediaRate = (b.currentTime - (a?.currentTime ?? 0)) / seconds;
+      return { camera: b.camera, presentedFps: rate(a, b, 'presented'), decodedFps: rate(a, b, 'decoded'), droppedFps: rate(a, b, 'dropped'), mediaRate };
     }),
     latencyMs,
     controller: sum(coresBetween(before.controller, after.controller, seconds)),
@@ -148,6 +150,16 @@ async function measureGrid(controller: ControllerUnderTest, grid: GridPage, serv
     machine: (after.machine - before.machine) / seconds,
     bench: (benchMicros.user + benchMicros.system) / 1e6 / seconds,
   };
+}
+
+/** Frames a page presents per second per tile over `seconds`. */
+async function presentedFps(page: GridPage, seconds: number): Promise<number[]> {
+  const before = await page.read();
+  const p0 = performance.now();
+  await sleep(seconds * 1000);
+  const after = await page.read();
+  const elapsed = (performance.now() - p0) / 1000;
+  return after.map((b) => (b.presented - (before.find((a) => a.camera === b.camera)?.presented ?? 0)) / elapsed);
 }
 
 /** The remux command alone, one per camera at once, its output drained: cores in all. */
@@ -173,12 +185,16 @@ async function measureFloor(servers: RtspCamera[]): Promise<number> {
   }
 }
 
-function print(window: Window, idle: number, floor: number): void {
+function print(window: Window, idle: number, floor: number, browserFloor: number[]): void {
   const presented = window.tiles.map((tile) => tile.presentedFps);
   line();
   line(`frames presented per second per tile: mean ${mean(presented).toFixed(2)}, min ${Math.min(...presented).toFixed(2)}; goal >= ${GOALS.fps} (the sources' rate)`);
+  line(
+    `   browser floor: ${CAMERAS} plain <video> tiles playing the SUB clip from a file in the same chromium, the cameras still running (${FLOOR_SECONDS} s): mean ${mean(browserFloor).toFixed(2)}, min ${Math.min(...browserFloor).toFixed(2)}; the grid presents ${(mean(presented) / mean(browserFloor)).toFixed(2)} of it`,
+  );
   line(`   ${window.tiles.map((tile) => `${tile.camera} ${tile.presentedFps.toFixed(2)}`).join(', ')}`);
   line(`   decoded ${mean(window.tiles.map((t) => t.decodedFps)).toFixed(2)}/s per tile, dropped ${mean(window.tiles.map((t) => t.droppedFps)).toFixed(2)}/s per tile (getVideoPlaybackQuality)`);
+  line(`   video advanced ${mean(window.tiles.map((t) => t.mediaRate)).toFixed(3)} s per second per tile (1 when it keeps pace; jumps to the live edge count)`);
   line(
     `camera to screen (arrival at the controller -> picture shown; ${window.latencyMs.length} samples, every tile each ${LATENCY_EVERY_MS} ms): p50 ${ms(percentile(window.latencyMs, 50))}, p95 ${ms(percentile(window.latencyMs, 95))}, max ${ms(Math.max(...window.latencyMs))}; goal p95 <= ${GOALS.latencyMs} ms`,
   );
@@ -236,10 +252,13 @@ try {
   await sleep(SETTLE_SECONDS * 1000);
   const window = await measureGrid(controller, grid, servers);
   await grid.close();
+  grid = await openFileGrid(subClip, CAMERAS);
+  const browserFloor = await presentedFps(grid, FLOOR_SECONDS);
+  await grid.close();
   grid = undefined;
   await stopAllControllers();
   const floor = await measureFloor(servers);
-  print(window, idle, floor);
+  print(window, idle, floor, browserFloor);
 } finally {
   await cleanUp();
 }
