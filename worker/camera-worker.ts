@@ -22,6 +22,8 @@ export interface CameraWorkerOptions {
   mainProbeEveryMs?: number;
 }
 
+/** Free space under which an ffmpeg that exited is taken to have died of a full disk: it fails with a few pages left at most. */
+const NEARLY_FULL_BYTES = 256 * 1024;
 /** How long the sub stream may deliver nothing before motion is analysed on the main stream. */
 const SUB_FALLBACK_MS = 5000;
 /** How long the main stream may deliver nothing before the sub stream is recorded in its stead. */
@@ -96,10 +98,12 @@ export class CameraWorker {
         args: (probe) => recordSegmentsArgs(config.streams[this.recordingSource] ?? config.streams.main, this.feed.startRun(), probe, this.segmentAudio()),
         output: { kind: 'progress' },
         onDelivering: (stderrText) => this.runDelivering(stderrText),
-        onExit: (lastError) => {
-          const outOfSpace = isNoSpace(lastError) || filesystemFull(spool);
+        onExit: (runError) => {
+          // ffmpeg's last words may not have been read when its exit is seen: a filesystem left
+          // with a few pages says it too (a stop asked for on a full disk cuts the segment short as well).
+          const outOfSpace = isNoSpace(runError) || filesystemFull(spool, NEARLY_FULL_BYTES);
           this.feed.runExited(outOfSpace);
-          if (outOfSpace) void this.recorder.segmentsOutOfSpace(isNoSpace(lastError) ? (lastError ?? '') : 'No space left on device');
+          if (outOfSpace) void this.recorder.segmentsOutOfSpace(isNoSpace(runError) ? (runError ?? '') : 'No space left on device');
         },
       }),
     );

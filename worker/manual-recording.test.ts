@@ -135,4 +135,25 @@ describe('a manual recording', () => {
     // The manual one ends with the worker, long before its 60 s.
     expect(manual[0]?.durationSeconds).toBeLessThan(2.5 + PRE_ROLL_SECONDS + 2 * SEGMENT_SECONDS);
   });
+
+  it('goes on with the next worker after a graceful stop, until its end or a stop', async () => {
+    const first = await startWorker('manual-restart', settings('off', false));
+    first.worker.record({ seconds: 120 });
+    await waitUntil(() => first.messages.some((m) => m.type === 'recordingStarted' && m.trigger === 'manual'), 5_000, 'the manual recording');
+    await sleep(1500);
+    await first.worker.stop(1000);
+    expect(first.finished('manual')).toHaveLength(1);
+
+    // A new worker (a restart of the camera) records the rest of the 120 s without being asked again.
+    const second = await startWorker('manual-restart', settings('off', false));
+    await waitUntil(() => second.messages.some((m) => m.type === 'recordingStarted' && m.trigger === 'manual'), 5_000, 'the manual recording going on');
+    second.worker.record({ stop: true });
+    await waitUntil(() => second.finished('manual').length === 1, 10_000, 'the manual recording stopped');
+    await second.worker.stop(1000);
+
+    // Stopped: the next worker records nothing.
+    const third = await startWorker('manual-restart', settings('off', false));
+    await sleep(1000);
+    expect(third.messages.filter((m) => m.type === 'recordingStarted')).toEqual([]);
+  });
 });

@@ -34,8 +34,8 @@ export interface PipelineOptions {
   onHealthChange(): void;
   /** Called when an ffmpeg run passes on its first frames (each run, restarts included), with what ffmpeg printed so far (its stream listings). */
   onDelivering?(stderrText: string): void;
-  /** Called when an ffmpeg run has ended, whatever the cause, before any restart; with the last error ffmpeg printed. */
-  onExit?(lastError: string | undefined): void;
+  /** Called when an ffmpeg run has ended, whatever the cause, before any restart; with the last error this run printed. */
+  onExit?(runError: string | undefined): void;
 }
 
 const STDERR_KEPT = 16 * 1024;
@@ -165,6 +165,8 @@ export class StreamPipeline {
     const child = spawnTiedToParent('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     let stderrText = '';
+    /** The last error this run printed (lastError may be an earlier run's). */
+    let runError: string | undefined;
     let reader: FrameReader | undefined;
     let framesThisRun = 0;
     const countFrames = (count: number) => {
@@ -181,6 +183,7 @@ export class StreamPipeline {
         // "Conversion failed!" only closes a run that failed: the line before it says why.
         if (/error|failed|refused|unauthorized|not found|timed out|invalid|no space/i.test(clean) && clean !== 'Conversion failed!') {
           this.lastError = clean.replace(/^\[[^\]]+\]\s*/, '');
+          runError = this.lastError;
           logger.warn({ stream: name }, `ffmpeg: ${clean}`);
         }
       }
@@ -219,7 +222,7 @@ export class StreamPipeline {
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
-      this.options.onExit?.(this.lastError);
+      this.options.onExit?.(runError);
       const delivered = framesThisRun > 0;
       // After a run that delivered nothing, the other way of probing: so a camera whose SDP lacks
       // the codec parameters still connects (and keeps the thorough probing that worked for it),

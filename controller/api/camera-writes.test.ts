@@ -1,5 +1,6 @@
 // The API's writes and logs, served by the real server over a real manifests folder: the writer
 // writes files, the real watcher reads them back into the store, as in the controller.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,18 @@ async function call(method: string, path: string, body?: string, contentType = '
 }
 
 describe('PUT, POST and DELETE on cameras', () => {
+  it('refuses a write a browser sends for another site, and takes the dashboard\'s own', async () => {
+    const send = (headers: Record<string, string>) =>
+      fetch(`${base}${CAMERAS}/garage`, { method: 'PUT', body: camera('garage'), headers: { 'Content-Type': 'text/plain', ...headers } });
+    const fromElsewhere = await send({ Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' });
+    expect(fromElsewhere.status).toBe(403);
+    expect(((await fromElsewhere.json()) as StatusObject).reason).toBe('Forbidden');
+    expect((await send({ 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
+    expect(existsSync(join(folder, 'garage.yaml'))).toBe(false);
+    // The dashboard: same origin.
+    expect((await send({ Origin: base, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(201);
+  });
+
   it('creates a camera in its own file and answers once the store shows it', async () => {
     const reply = await call('PUT', `${CAMERAS}/garage`, camera('garage'));
     expect(reply.status).toBe(201);

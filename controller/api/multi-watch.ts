@@ -23,7 +23,7 @@ import { recordingObject, type RecordingObject } from './recording-object.js';
 import { parseTime, QueryError, single } from './recording-query.js';
 import type { RecordingsApiSources } from './recordings-routes.js';
 import { replyStatus } from './status-error.js';
-import { MAX_BUFFERED_BYTES } from './watch-stream.js';
+import { MAX_BUFFERED_BYTES, MAX_TIMEOUT_SECONDS } from './watch-stream.js';
 
 export const MULTI_WATCH_PATH = '/apis/camlet.dev/v1/watch';
 const KINDS = ['cameras', 'events', 'recordings'] as const;
@@ -76,7 +76,7 @@ function parameters(ctx: Context, sources: MultiWatchSources, now: number): Para
     recordingsSince: since === undefined || since === '' ? now - DAY_MS : parseTime(since, 'recordingsSince'),
     recordingsLimit: whole(ctx, 'recordingsLimit', MAX_PAGE, 1, MAX_PAGE),
     bookmarkSeconds: whole(ctx, 'bookmarkSeconds', DEFAULT_BOOKMARK_SECONDS, 1, MAX_BOOKMARK_SECONDS),
-    timeoutSeconds: whole(ctx, 'timeoutSeconds', 0, 0, Number.MAX_SAFE_INTEGER),
+    timeoutSeconds: whole(ctx, 'timeoutSeconds', 0, 0, MAX_TIMEOUT_SECONDS),
   };
 }
 

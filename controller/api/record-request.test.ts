@@ -20,7 +20,8 @@ describe('parseRecordRequest', () => {
     expect(bad('{"seconds": 3601}').message).toBe('invalid record request: seconds: 3601: must be a whole number of seconds from 1 to 3600');
     expect(bad('{"seconds": "60"}').causes[0]?.field).toBe('seconds');
     expect(bad('{"seconds": 1.5}').causes[0]?.field).toBe('seconds');
-    expect(bad('{"stop": "yes"}').causes).toEqual([{ reason: 'FieldValueInvalid', field: 'stop', message: '"yes": must be true or false' }]);
+    expect(bad('{"stop": "yes"}').causes).toEqual([{ reason: 'FieldValueInvalid', field: 'stop', message: '"yes": must be true, or left out to start a recording' }]);
+    expect(bad('{"stop": false}').causes).toEqual([{ reason: 'FieldValueInvalid', field: 'stop', message: 'false: must be true, or left out to start a recording' }]);
     expect(bad('{"stop": true, "seconds": 5}').causes).toEqual([{ reason: 'FieldValueForbidden', field: 'seconds', message: '5: not with "stop": true' }]);
     expect(bad('{"secs": 5}').causes).toEqual([{ reason: 'FieldValueNotSupported', field: 'secs', message: 'unknown field: give seconds or stop' }]);
     expect(bad('[1]')).toMatchObject({ causes: [], message: 'the body must be an object such as {"seconds": 60} or {"stop": true}' });

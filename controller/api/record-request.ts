@@ -27,7 +27,7 @@ export function parseRecordRequest(text: string): ParsedRecordRequest {
     if (!FIELDS.includes(field)) causes.push({ reason: 'FieldValueNotSupported', field, message: `unknown field: give ${FIELDS.join(' or ')}` });
   }
   const { seconds, stop } = fields;
-  if (stop !== undefined && typeof stop !== 'boolean') wrong('stop', 'FieldValueInvalid', 'must be true or false');
+  if (stop !== undefined && stop !== true) wrong('stop', 'FieldValueInvalid', 'must be true, or left out to start a recording');
   if (seconds !== undefined && !(Number.isInteger(seconds) && (seconds as number) >= 1 && (seconds as number) <= MANUAL_RECORDING_MAX_SECONDS)) {
     wrong('seconds', 'FieldValueInvalid', `must be a whole number of seconds from 1 to ${MANUAL_RECORDING_MAX_SECONDS}`);
   }

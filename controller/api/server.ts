@@ -18,6 +18,7 @@ import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
 import { addRecordRoutes, type ManualRecordingSources } from './record-routes.js';
 import { addMultiWatchRoute } from './multi-watch.js';
 import { addRecordingRoutes, type RecordingsApiSources } from './recordings-routes.js';
+import { refuseCrossSiteWrites } from './same-origin.js';
 import { notFound, replyStatus } from './status-error.js';
 import { serveUi } from './static-ui.js';
 import { addStorageRoute, type StorageApiSources } from './storage-api.js';
@@ -147,6 +148,7 @@ export function createApi(sources: ApiSources, logger: Logger): { app: Koa; watc
     }
     logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use(refuseCrossSiteWrites);
 
   router.get('/healthz', (ctx) => {
     ctx.type = 'text/plain';

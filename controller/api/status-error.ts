@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 export type StatusReason =
   | 'NotFound'
   | 'BadRequest'
+  | 'Forbidden'
   | 'Expired'
   | 'MethodNotAllowed'
   | 'ServiceUnavailable'
@@ -21,6 +22,7 @@ export type StatusReason =
 const CODES: Record<StatusReason, number> = {
   NotFound: 404,
   BadRequest: 400,
+  Forbidden: 403,
   Expired: 410,
   MethodNotAllowed: 405,
   ServiceUnavailable: 503,

@@ -5,6 +5,9 @@ import { ResourceVersionTooOld } from '../store/object-store.js';
 import { replyStatus } from './status-error.js';
 
 /** A watcher this far behind (bytes not yet taken by the client) is cut off; it will list again. */
+/** The longest timeoutSeconds a watch keeps: a timer holds at most 2^31 - 1 ms. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** The type a filtered watcher sees for an event, or undefined when the object is not its business. */
@@ -32,7 +35,8 @@ export function serveWatch<T extends StoredObject>(ctx: Context, store: Pick<Obj
     replyStatus(ctx, 'BadRequest', `resourceVersion must be a number, got ${JSON.stringify(rawVersion)}`);
     return;
   }
-  const timeoutSeconds = Number(ctx.query.timeoutSeconds ?? 0);
+  // Capped to what a timer holds (2^31 - 1 ms): Node fires a longer one at once.
+  const timeoutSeconds = Math.min(Number(ctx.query.timeoutSeconds ?? 0), MAX_TIMEOUT_SECONDS);
 
   const stream = new PassThrough();
   let end = () => {};

@@ -62,8 +62,8 @@ export class StorageService {
   private readonly policies = new WeakMap<object, RetentionPolicy>();
   private lastSweep: { at: number; report: SweepReport; seconds: number } | undefined;
   private readonly reserve: SpaceReserve;
-  /** The most room a camera asked for (StorageFull) since the last sweep began, and what the running sweep frees. */
-  private roomAskedBytes = 0;
+  /** The room each camera asked for (StorageFull) since the last sweep began, and what the running sweep frees for them all. */
+  private readonly roomAsked = new Map<string, number>();
   private sweepRoomBytes = 0;
 
   constructor(private readonly options: StorageServiceOptions) {
@@ -121,10 +121,11 @@ export class StorageService {
    */
   private beforeSweep(): void {
     const { disk } = this.monitor.disk();
-    // The room asked for, and twice the reserve's, so that it can be made again after the sweep
-    // (see replenishReserve) and still leave the room asked for.
-    this.sweepRoomBytes = this.roomAskedBytes > 0 && disk ? this.roomAskedBytes + 2 * reserveBytes(disk.totalBytes) : this.roomAskedBytes;
-    this.roomAskedBytes = 0;
+    // The room the cameras asked for together, and twice the reserve's, so that it can be made
+    // again after the sweep (see replenishReserve) and still leave the room asked for.
+    const asked = [...this.roomAsked.values()].reduce((sum, bytes) => sum + bytes, 0);
+    this.roomAsked.clear();
+    this.sweepRoomBytes = asked > 0 && disk ? asked + 2 * reserveBytes(disk.totalBytes) : asked;
     if (this.sweepRoomBytes === 0 && (!disk || disk.freeBytes >= reserveBytes(disk.totalBytes))) return;
     try {
       if (this.reserve.release()) this.monitor.invalidate();
@@ -180,7 +181,8 @@ export class StorageService {
       recording: (camera: string, message: RecordingMessage) => {
         inner.recording(camera, message);
         if (message.type === 'storageFull') {
-          this.roomAskedBytes = Math.max(this.roomAskedBytes, message.needBytes);
+          // A camera asking again asks for the same room, not more.
+          this.roomAsked.set(camera, Math.max(this.roomAsked.get(camera) ?? 0, message.needBytes));
           this.loop.soon();
           return;
         }

@@ -26,8 +26,8 @@ export interface SweepContext {
   /** After each deletion (its thumbnail goes, watchers hear of it). */
   onDeleted?: (recording: Recording, reason: RetentionReason) => void;
   /**
-   * Free space a worker needs now, beyond the floor: a recording waiting on a full filesystem
-   * (StorageFull). The free-space pass frees at least this much, whatever the floor.
+   * Free space a worker needs now: a recording waiting on a full filesystem (StorageFull). The
+   * free-space pass frees until this much is free, or the floor if that is more.
    */
   roomNeededBytes?: number;
   /** Checked between deletions: a sweep ends early when the controller stops. */

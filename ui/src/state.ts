@@ -11,8 +11,8 @@ const MOTION_SHOWN_MS = 4_000;
 
 export const cameras = new KindStore<Camera>('Camera');
 export const events = new KindStore<CameraEvent>('Event');
-/** The last day's recordings (at most the newest 1,000 of them at the start), and every new one. */
-export const recordings = new KindStore<Recording>('Recording');
+/** The last day's recordings (the newest 1,000 of them at most): the timeline hears of new ones here. */
+export const recordings = new KindStore<Recording>('Recording', 1000);
 const allKinds = new MultiWatch(`${API}/watch`, { cameras, events, recordings });
 const motionUntil = new Map<string, number>();
 

@@ -65,11 +65,11 @@ async function startRecording(settings: RecordingSettings = SETTINGS, source: Rt
     output: { kind: 'progress' },
     onHealthChange: () => undefined,
     onDelivering: (stderrText) => feed.runDelivering(listedAudioCodec(stderrText, 'Output')),
-    onExit: (lastError) => {
+    onExit: (runError) => {
       // As the worker does (camera-worker.ts).
-      const outOfSpace = isNoSpace(lastError) || filesystemFull(storage);
+      const outOfSpace = isNoSpace(runError) || filesystemFull(storage, 256 * 1024);
       feed.runExited(outOfSpace);
-      if (outOfSpace) void recorder.segmentsOutOfSpace(lastError ?? 'No space left on device');
+      if (outOfSpace) void recorder.segmentsOutOfSpace(runError ?? 'No space left on device');
     },
   });
   main.start();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import type { CameraSpec } from '../../crds-like-schemas/generated/camera.js';
 import type { Logger } from '../../lib/logger.js';
@@ -9,7 +10,7 @@ import { assembleRecording, type AssembledRecording } from './assemble.js';
 import { mp4HoldsAudio } from './audio-policy.js';
 import { recordingRelativePath } from './recording-path.js';
 import type { ListedSegment } from './segment-list.js';
-import { createRunFolder, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, type FinishedFile, type JournalEntry } from './spool.js';
+import { createRunFolder, readManualUntil, scanSpool, SEGMENT_LIST, SEGMENT_PATTERN, SEGMENT_SECONDS, writeJournal, writeManualUntil, type FinishedFile, type JournalEntry } from './spool.js';
 import { StreamClock } from './stream-clock.js';
 
 export type RecordingSettings = CameraSpec['recording'];
@@ -134,6 +135,7 @@ export class Recorder {
   private storageFull: string | undefined;
   /** Recordings wait for room on a full filesystem, until the worker stops (see withSpace). */
   private waitsForSpace = true;
+  private readonly spaceWaits = new AbortController();
 
   constructor(private readonly options: RecorderOptions) {
     this.settings = options.settings;
@@ -147,6 +149,8 @@ export class Recorder {
     const { spool, storage, logger } = this.options;
     const left = await scanSpool(spool);
     const entries = [...left.journal];
+    const asked = await readManualUntil(spool);
+    if (asked !== undefined && asked > Date.now()) this.manualUntil = Math.max(this.manualUntil ?? 0, asked);
     for (const [i, entry] of entries.entries()) {
       // An operator's request outlives the worker: the rest of it is recorded once the stream delivers.
       if (entry.trigger === 'manual' && entry.endMs !== undefined && entry.endMs > Date.now()) this.manualUntil = Math.max(this.manualUntil ?? 0, entry.endMs);
@@ -283,6 +287,7 @@ export class Recorder {
   record(seconds: number, nowMs = Date.now()): void {
     if (this.stopped) return;
     this.manualUntil = Math.max(this.manualUntil ?? 0, nowMs + seconds * 1000);
+    void this.saveManualUntil();
     const ongoing = this.ongoingManual();
     if (ongoing) {
       ongoing.endMs = this.manualUntil;
@@ -298,6 +303,7 @@ export class Recorder {
   /** The operator stops the manual recording: it ends at `nowMs`, with what has arrived. */
   stopManual(nowMs = Date.now()): void {
     this.manualUntil = undefined;
+    void this.saveManualUntil();
     const ongoing = this.ongoingManual();
     if (!ongoing) return;
     ongoing.endMs = nowMs;
@@ -323,12 +329,13 @@ export class Recorder {
   /** The worker is stopping: a recording waiting for space is left in the spool for the next start. */
   stopWaitingForSpace(): void {
     this.waitsForSpace = false;
+    this.spaceWaits.abort();
   }
 
   /** Finishes every recording with what has arrived (post-roll cut short); call after ffmpeg has stopped. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.waitsForSpace = false;
+    this.stopWaitingForSpace();
     await Promise.all(this.open.map((recording) => this.finish(recording, 'the worker stopped')));
   }
 
@@ -415,6 +422,8 @@ export class Recorder {
     const lastWhole = run.segments.at(-1);
     const startMs = first ? run.startMs(first) : writing ? (lastWhole ? run.endMs(lastWhole) : run.startedAt) : undefined;
     let leftForNextStart = false;
+    /** Set once its MP4 is being made: only then is a full disk a reason to leave it for the next start. */
+    let assembling = false;
     try {
       if (startMs === undefined || paths.length === 0) {
         throw new Error(this.storageFull ? `no video could be written before it ended: the storage is full (${this.storageFull})` : 'no video arrived before it ended');
@@ -425,6 +434,7 @@ export class Recorder {
         recording.finished = finished;
         return this.saveJournal();
       };
+      assembling = true;
       await this.assemble(made, paths, startMs, maxSeconds, why, remember).catch((error: unknown) => {
         // The segment being written may hold nothing readable yet (ffmpeg had only just opened
         // it): the recording then ends with its last whole segment.
@@ -434,7 +444,7 @@ export class Recorder {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!this.waitsForSpace && isNoSpace(error)) {
+      if (assembling && !this.waitsForSpace && isNoSpace(error)) {
         // Its segments and its journal entry stay: the next start makes it, once there is room.
         leftForNextStart = true;
         this.options.logger.warn({ recordingID: recording.id, err: noSpaceLine(error) }, 'storage full as the worker stops: the recording is left in the spool for the next start');
@@ -497,7 +507,9 @@ export class Recorder {
         const needBytes = (await bytesOf(segments)) + NO_SPACE_MARGIN_BYTES;
         this.options.logger.warn({ recordingID: id, needBytes }, 'storage full: the recording is made once the controller has freed space');
         this.options.emit({ type: 'storageFull', id, needBytes, error: noSpaceLine(error) });
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        // Cut short when the worker stops: the recording is left for the next start at once.
+        await sleep(waitMs, undefined, { signal: this.spaceWaits.signal }).catch(() => undefined);
+        if (!this.waitsForSpace) throw error;
       }
     }
   }
@@ -557,6 +569,15 @@ export class Recorder {
   }
 
   private journalWrites: Promise<void> = Promise.resolve();
+
+  /** Notes the manual request's end on disk (in order with the journal), for the next worker. */
+  private saveManualUntil(): Promise<void> {
+    const until = this.manualUntil;
+    this.journalWrites = this.journalWrites
+      .then(() => writeManualUntil(this.options.spool, until))
+      .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot note the manual recording asked for'));
+    return this.journalWrites;
+  }
 }
 
 /** The bytes the files take together (a file gone counts for nothing). */

@@ -17,6 +17,7 @@ export const SEGMENT_LIST = 'segments.csv';
 export const SEGMENT_SECONDS = 2;
 export const SEGMENT_PATTERN = 'seg-%06d.ts';
 const JOURNAL = 'recordings.json';
+const MANUAL = 'manual.json';
 
 export function spoolFolder(storage: string, camera: string): string {
   return join(storage, '.spool', camera);
@@ -70,6 +71,32 @@ export async function writeJournal(spool: string, entries: readonly JournalEntry
   await rename(`${path}.new`, path);
 }
 
+/**
+ * The end (epoch ms) of the manual recording an operator asked for, kept apart from the journal:
+ * the request outlives the recordings it makes (a worker that stops, a stream that drops, a
+ * request made while the camera is down), so the next worker records the rest of it.
+ */
+export async function readManualUntil(spool: string): Promise<number | undefined> {
+  try {
+    const { until } = JSON.parse(await readFile(join(spool, MANUAL), 'utf8')) as { until?: unknown };
+    return typeof until === 'number' ? until : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes (or, with undefined, removes) the manual request's end, whole as the journal is. */
+export async function writeManualUntil(spool: string, until: number | undefined): Promise<void> {
+  const path = join(spool, MANUAL);
+  if (until === undefined) {
+    await rm(path, { force: true });
+    return;
+  }
+  await writeFile(`${path}.new`, JSON.stringify({ until }));
+  await rename(`${path}.new`, path);
+}
+
 let runsMade = 0;
 
 /** A new, empty run folder; its name sorts by time. (Synchronous: ffmpeg's arguments name it.) */
@@ -92,7 +119,7 @@ export async function scanSpool(spool: string): Promise<LeftInSpool> {
     const path = join(spool, entry.name);
     if (!entry.isDirectory()) {
       // Work files of an assembly that was cut short; the journal says what to redo.
-      if (entry.name !== JOURNAL) await rm(path, { force: true });
+      if (entry.name !== JOURNAL && entry.name !== MANUAL) await rm(path, { force: true });
       continue;
     }
     let listed: ListedSegment[] = [];
@@ -103,7 +130,14 @@ export async function scanSpool(spool: string): Promise<LeftInSpool> {
     }
     // A segment ffmpeg had not closed (not in its list) was cut short by the kill: dropped. One
     // listed but gone was dropped by the worker (cut short by a full disk).
-    const files = await readdir(path);
+    let files: string[];
+    try {
+      files = await readdir(path);
+    } catch (error) {
+      // Removed as it was read (the worker before this one deleting a run it no longer needed).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
     const whole = new Set(listed.map((segment) => segment.file));
     for (const file of files) {
       if (file !== SEGMENT_LIST && !whole.has(file)) await rm(join(path, file), { force: true });

@@ -16,8 +16,15 @@ export class KindStore<T extends Named> {
   connection: Connection = 'connecting';
   private readonly listeners = new Set<KindListener<T>>();
 
-  /** `kind` is the objects' own: what the watch's lines say (Camera, Event, Recording). */
-  constructor(readonly kind: string) {}
+  /**
+   * `kind` is the objects' own: what the watch's lines say (Camera, Event, Recording).
+   * `maxObjects`: past it, the longest held go first (recordings arrive for as long as the page
+   * stays open; the dashboard needs the recent ones).
+   */
+  constructor(
+    readonly kind: string,
+    private readonly maxObjects = Number.POSITIVE_INFINITY,
+  ) {}
 
   subscribe(listener: KindListener<T>): () => void {
     this.listeners.add(listener);
@@ -28,6 +35,11 @@ export class KindStore<T extends Named> {
   apply(event: WatchEvent<T>): void {
     if (event.type === 'DELETED') this.objects.delete(event.object.metadata.name);
     else this.objects.set(event.object.metadata.name, event.object);
+    // A Map keeps insertion order: the first keys are the longest held.
+    for (const name of this.objects.keys()) {
+      if (this.objects.size <= this.maxObjects) break;
+      this.objects.delete(name);
+    }
     this.emit(event);
   }
 

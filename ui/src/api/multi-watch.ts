@@ -94,6 +94,7 @@ export class MultiWatch {
         alive();
         const response = await fetcher(this.url(), { signal: abort.signal });
         if (response.status === 410 && this.resourceVersion !== undefined) {
+          await response.body?.cancel();
           this.resourceVersion = undefined; // too old, or from before a restart: start afresh
           continue;
         }

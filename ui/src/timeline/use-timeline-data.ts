@@ -5,13 +5,14 @@
 // its motion starts (the events watch), and when `refreshKey` changes.
 import { useEffect, useState } from 'preact/hooks';
 import type { MotionEventObject, Recording, ResourceList, Timeline } from '../api/types';
-import { events } from '../state';
+import { events, recordings } from '../state';
 import type { RecordingSpan } from './playback-target';
 import { fetchWindow, resolutionSecondsFor, type View } from './time-scale';
 
 const API = '/apis/camlet.dev/v1';
 /** Events of the camera after which there is something new to draw. */
-const NEWS = new Set(['RecordingFinished', 'MotionDetected']);
+/** Events that put a motion marker on the bar; a recording's arrival comes from the recordings watch. */
+const MOTION_NEWS = 'MotionDetected';
 /** A view being dragged or zoomed changes at every frame: fetch once it has rested this long. */
 const SETTLE_MS = 200;
 /** Pages of a list fetched at most (of 1,000): beyond that, a few days of a busy camera, the edges are left out. */
@@ -96,13 +97,19 @@ export function useTimelineData(camera: string, view: View, widthPx: number, ref
   const [news, setNews] = useState(0);
   const [data, setData] = useState<TimelineData>(EMPTY);
 
-  useEffect(
-    () =>
-      events.subscribe((change) => {
-        if (change && change.type !== 'DELETED' && change.object.involvedObject.name === camera && NEWS.has(change.object.reason)) setNews((n) => n + 1);
-      }),
-    [camera],
-  );
+  useEffect(() => {
+    const bump = () => setNews((n) => n + 1);
+    const stopMotion = events.subscribe((change) => {
+      if (change && change.type !== 'DELETED' && change.object.involvedObject.name === camera && change.object.reason === MOTION_NEWS) bump();
+    });
+    const stopRecordings = recordings.subscribe((change) => {
+      if (change && change.type === 'ADDED' && change.object.spec.camera === camera) bump();
+    });
+    return () => {
+      stopMotion();
+      stopRecordings();
+    };
+  }, [camera]);
 
   useEffect(() => {
     if (widthPx <= 0) return;
