@@ -4,47 +4,36 @@
 // refuses an invalid value at its field with the manifest untouched, and applies a valid one
 // (the file changes, its password kept; the camera's status follows); the storage page shows
 // the filesystem as statfs sees it. Screenshots go to dist/screenshots/ (or $CAMLET_SCREENSHOTS).
-import { mkdirSync, statfsSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageObject } from '../../controller/api/storage-api.js';
 import { formatBytes } from '../../controller/retention/quantity.js';
-import { projectPath } from '../../lib/project-root.js';
-import { launchChromium } from '../support/chromium.js';
+import { BrowserSession, HORIZONTAL_OVERFLOW, SCREENSHOTS } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { waitUntil } from '../support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../support/rtsp-camera.js';
 
-const SCREENSHOTS = process.env.CAMLET_SCREENSHOTS ?? projectPath('dist', 'screenshots');
 const PASSWORD = 'pw-s3cret-4711';
 /** Page width beyond the viewport: a layout that fits has none. */
-const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
 
 let camera: RtspCamera;
 let controller: ControllerUnderTest;
-let browser: Browser;
+let browser: BrowserSession;
 let manifestFile: string;
-const requested: string[] = [];
-const pageErrors: string[] = [];
 
-async function openPage(width = 1280, height = 900): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const openPage = (width = 1280, height = 900) => browser.openPage(width, height);
 
 const field = (page: Page, path: string) => page.locator(`.settings .setting[data-field="${path}"]`);
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   camera = await startRtspCamera({ main: '320x180@10', sub: '160x90@5', user: 'viewer', password: PASSWORD });
   controller = await startController({ manifests: { 'porch.yaml': cameraManifest('porch', camera.url('main'), camera.url('sub')) } });
   manifestFile = join(controller.manifests, 'porch.yaml');
   await controller.waitForCamera('porch', (c) => c.status.phase === 'Running', 'Running', 20_000);
-  browser = await launchChromium();
+  browser = await BrowserSession.launch();
 }, 60_000);
 
 afterAll(async () => {
@@ -197,7 +186,7 @@ describe('the camera tools', () => {
   }, 30_000);
 
   it('asked nothing of anyone but the controller, and the pages raised no error', () => {
-    expect(requested.filter((url) => !url.startsWith(controller.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(browser.requestedElsewhere(controller.url)).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

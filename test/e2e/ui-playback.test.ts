@@ -6,21 +6,18 @@
 // and previous event step across recordings; the download link is the MP4 as an attachment;
 // hovering a recording shows its thumbnail; the layout holds at a phone's width; nothing is asked
 // of anyone but the controller. Screenshots go to dist/screenshots/ (or $CAMLET_SCREENSHOTS).
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectPath } from '../../lib/project-root.js';
-import { launchChromium } from '../support/chromium.js';
+import { BrowserSession, HORIZONTAL_OVERFLOW } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { encodeH264Clip } from '../support/h264-clip.js';
 import { LIGHT, sceneGraph } from '../support/motion-clips.js';
 import { waitUntil } from '../support/processes.js';
 import { startRtspCamera, stopAllRtspCameras } from '../support/rtsp-camera.js';
 
-const SCREENSHOTS = process.env.CAMLET_SCREENSHOTS ?? projectPath('dist', 'screenshots');
 const CAMERA = 'yard';
 /** A 12-second loop: a box crosses the scene from 1 s to 6 s, then nothing moves. With a second of pre- and post-roll, one recording of about 8 s per loop. */
 const LOOP_SECONDS = 12;
@@ -28,10 +25,8 @@ const FPS = 10;
 
 let clips: string;
 let controller: ControllerUnderTest;
-let browser: Browser;
+let browser: BrowserSession;
 /** Every URL the pages asked for: none may leave 127.0.0.1. */
-const requested: string[] = [];
-const pageErrors: string[] = [];
 
 interface RecordingItem {
   metadata: { name: string };
@@ -53,12 +48,6 @@ async function motionStarts(): Promise<number[]> {
   return list.body.items.map((m) => Date.parse(m.spec.start));
 }
 
-async function openPage(width: number, height: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
 
 /** The bar's view and box: where a time is on the screen, and back. */
 async function barGeometry(page: Page) {
@@ -87,11 +76,8 @@ interface VideoElement {
   seekLanded?: Promise<number>;
 }
 
-const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
-const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name) });
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   clips = await mkdtemp(join(tmpdir(), 'camlet-playback-'));
   const clip = join(clips, 'yard.mp4');
   const mover = { from: 1, to: 6, size: [0.14, 0.24] as [number, number], colour: LIGHT, path: [[0.05, 0.35], [0.8, 0.45]] as [[number, number], [number, number]] };
@@ -103,7 +89,7 @@ beforeAll(async () => {
     },
   });
   await controller.waitForCamera(CAMERA, (c) => c.status.phase === 'Running', 'Running', 20_000);
-  browser = await launchChromium();
+  browser = await BrowserSession.launch();
 }, 60_000);
 
 afterAll(async () => {
@@ -117,7 +103,7 @@ describe('timeline and playback', () => {
   let page: Page;
 
   it('shows a motion recording on the timeline as soon as it is indexed, while the page watches', async () => {
-    page = await openPage(1280, 900);
+    page = await browser.openPage(1280, 900);
     await page.goto(`${controller.url}/#/cameras/${CAMERA}`);
     const bar = page.locator('.recordings .timeline-bar');
     await bar.waitFor({ timeout: 10_000 });
@@ -131,7 +117,7 @@ describe('timeline and playback', () => {
     expect(shownAfterMs).toBeLessThan(3_000);
     await page.locator('.recordings .tl-recorded').first().waitFor();
     await page.locator('.recordings .tl-motion').first().waitFor();
-    await screenshot(page, 'ui-timeline-day.png');
+    await browser.screenshot(page, 'ui-timeline-day.png');
   }, 45_000);
 
   it('zooms to minutes, plays from a click at 2×, seeks within a second, steps between events across recordings', async () => {
@@ -202,7 +188,7 @@ describe('timeline and playback', () => {
     console.log(`seek: landed ${seekError.toFixed(0)} ms from the moment clicked`);
     expect(Math.abs(seekError)).toBeLessThanOrEqual(1_000);
     await page.locator('.recordings-panel').evaluate((panel: { scrollIntoView(): void }) => panel.scrollIntoView());
-    await screenshot(page, 'ui-playback.png');
+    await browser.screenshot(page, 'ui-playback.png');
 
     // Next and previous event: recording starts and motion starts, across recordings.
     const marks = new Set([...all.map((r) => r.startMs), ...(await motionStarts())]);
@@ -240,12 +226,12 @@ describe('timeline and playback', () => {
     expect(await card.getAttribute('data-recording')).toBe(shown.id);
     const image = card.locator('img');
     await waitUntil(() => image.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0), 8_000, 'the thumbnail loaded', 100);
-    await screenshot(page, 'ui-timeline-hover.png');
+    await browser.screenshot(page, 'ui-timeline-hover.png');
     await page.close();
   }, 20_000);
 
   it('fits a phone, playing', async () => {
-    const phone = await openPage(390, 844);
+    const phone = await browser.openPage(390, 844);
     await phone.goto(`${controller.url}/#/cameras/${CAMERA}`);
     await phone.locator('.recordings .timeline-bar[data-recordings]:not([data-recordings="0"])').waitFor({ timeout: 10_000 });
     // With nothing playing, "previous" plays the latest event.
@@ -254,13 +240,13 @@ describe('timeline and playback', () => {
     await waitUntil(() => phone.locator('.recordings .playback-video').evaluate((v: VideoElement) => v.readyState >= 2), 5_000, 'playing on the phone', 50);
     expect(await phone.evaluate<number>(HORIZONTAL_OVERFLOW)).toBe(0);
     await phone.locator('.recordings-panel').scrollIntoViewIfNeeded();
-    await screenshot(phone, 'ui-phone-playback.png');
+    await browser.screenshot(phone, 'ui-phone-playback.png');
     await phone.close();
   }, 20_000);
 
   it('asked nothing of anyone but the controller, and the pages raised no error', () => {
-    expect(requested.length).toBeGreaterThan(0);
-    expect(requested.filter((url) => !url.startsWith(controller.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(browser.requested.length).toBeGreaterThan(0);
+    expect(browser.requestedElsewhere(controller.url)).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

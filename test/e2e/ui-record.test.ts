@@ -3,16 +3,14 @@
 // and a real RTSP camera: each click produces manual recordings, found through the API and played
 // in full. Screenshots go to dist/screenshots/ (or $CAMLET_SCREENSHOTS).
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingObject } from '../../controller/api/recording-object.js';
-import { projectPath } from '../../lib/project-root.js';
-import { launchChromium } from '../support/chromium.js';
+import { BrowserSession, SCREENSHOTS } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { encodeH264Clip } from '../support/h264-clip.js';
 import { waitUntil } from '../support/processes.js';
@@ -20,18 +18,14 @@ import { startRtspCamera, stopAllRtspCameras } from '../support/rtsp-camera.js';
 
 const run = promisify(execFile);
 const API = '/apis/camlet.dev/v1';
-const SCREENSHOTS = process.env.CAMLET_SCREENSHOTS ?? projectPath('dist', 'screenshots');
 // Nothing but manual recordings: no motion analysis, recording.mode off.
 const QUIET = '  motion: { enabled: false }\n  recording: { mode: "off", preRollSeconds: 1 }\n';
 
 let controller: ControllerUnderTest;
-let browser: Browser;
+let browser: BrowserSession;
 let clips: string;
-/** Every URL the pages asked for: none may leave 127.0.0.1. */
-const requested: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // MAIN from a clip: the camera page's live view is a second client of the MAIN stream, and the
   // test server's live-encoded pattern restarts its timestamps under the worker when one joins.
   clips = await mkdtemp(join(tmpdir(), 'camlet-ui-record-'));
@@ -41,7 +35,7 @@ beforeAll(async () => {
   const manifest = (name: string) => cameraManifest(name, camera.url('main'), camera.url('sub'), QUIET);
   controller = await startController({ manifests: { 'front.yaml': manifest('front'), 'back.yaml': manifest('back') } });
   await Promise.all(['front', 'back'].map((name) => controller.waitForCamera(name, (c) => c.status.phase === 'Running', 'Running', 15_000)));
-  browser = await launchChromium();
+  browser = await BrowserSession.launch();
 }, 40_000);
 
 afterAll(async () => {
@@ -52,8 +46,7 @@ afterAll(async () => {
 }, 30_000);
 
 async function openPage(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on('request', (request) => requested.push(request.url()));
+  const page = await browser.openPage();
   await page.goto(`${controller.url}/${hash}`);
   return page;
 }
@@ -109,6 +102,6 @@ describe('manual recording in the dashboard', () => {
     await playableManual('front', 2);
     await playableManual('back', 1);
     await page.close();
-    expect(requested.filter((url) => !url.startsWith(controller.url))).toEqual([]);
+    expect(browser.requested.filter((url) => !url.startsWith(controller.url))).toEqual([]);
   });
 });

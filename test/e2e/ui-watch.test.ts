@@ -4,9 +4,9 @@
 // new controller's cameras. The page reaches the controller through a TCP proxy, which can cut
 // connections and point at the restarted controller's new port. The cameras are disabled: no
 // worker, no video, only the watch is under test.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { BrowserSession } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { waitUntil } from '../support/processes.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -16,26 +16,24 @@ const disabled = (name: string) => cameraManifest(name, 'rtsp://127.0.0.1:9/none
 
 let controller: ControllerUnderTest;
 let proxy: TcpProxy;
-let browser: Browser;
+let browser: BrowserSession;
 let page: Page;
 /** Every request of the page for the watch URL, and for any ?watch=true (the per-resource watches, which must not be used). */
 const watchRequests: string[] = [];
 const perResourceWatches: string[] = [];
-const pageErrors: string[] = [];
 
 const tile = (name: string) => page.locator(`.tile[data-camera="${name}"]`);
 
 beforeAll(async () => {
   controller = await startController({ manifests: { 'alpha.yaml': disabled('alpha') } });
   proxy = await startTcpProxy(controller.url);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  browser = await BrowserSession.launch();
+  page = await browser.openPage();
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.pathname === WATCH_PATH) watchRequests.push(url.search);
     if (url.searchParams.get('watch') === 'true') perResourceWatches.push(request.url());
   });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 60_000);
 
 afterAll(async () => {
@@ -81,6 +79,6 @@ describe('the dashboard’s watch', () => {
     const after = watchRequests.slice(before);
     expect(after.at(-1)).not.toMatch(/resourceVersion=/);
     expect(proxy.openAsking(WATCH_PATH)).toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -4,26 +4,20 @@
 // most a second, one remux shared by two viewers and stopped after the last leaves; the camera
 // page shows status, conditions, events and the MAIN stream; the layout holds at a phone's width.
 // Screenshots go to dist/screenshots/ (or $CAMLET_SCREENSHOTS).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectPath } from '../../lib/project-root.js';
-import { launchChromium } from '../support/chromium.js';
+import { BrowserSession, HORIZONTAL_OVERFLOW } from '../support/chromium.js';
 import { cameraManifest, startController, stopAllControllers, type ControllerUnderTest } from '../support/controller.js';
 import { descendantsOf, isAlive, processesMatching, waitUntil } from '../support/processes.js';
 import { startRtspCamera, stopAllRtspCameras, type RtspCamera } from '../support/rtsp-camera.js';
 
 const SUB = { width: 256, height: 144 };
 const MAIN = { width: 480, height: 270 };
-const SCREENSHOTS = process.env.CAMLET_SCREENSHOTS ?? projectPath('dist', 'screenshots');
 
 let camera: RtspCamera;
 let controller: ControllerUnderTest;
-let browser: Browser;
+let browser: BrowserSession;
 /** Every URL the pages asked for: none may leave 127.0.0.1. */
-const requested: string[] = [];
-const pageErrors: string[] = [];
 
 /** The controller's live remuxes (ffmpeg writing fragmented MP4) of the given mount. */
 function remuxes(mount: 'main' | 'sub'): number[] {
@@ -33,12 +27,6 @@ function remuxes(mount: 'main' | 'sub'): number[] {
     .map((p) => p.pid);
 }
 
-async function openPage(width = 1280, height = 760): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
 
 /** Waits until the video advances by more than `seconds` of media time while watched. */
 async function waitPlaying(page: Page, selector: string, seconds = 1): Promise<{ width: number; height: number }> {
@@ -74,12 +62,9 @@ interface VideoElement {
 }
 
 /** Page width beyond the viewport: a layout that fits has none. */
-const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
 
-const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name) });
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   camera = await startRtspCamera({ main: `${MAIN.width}x${MAIN.height}@10`, sub: `${SUB.width}x${SUB.height}@10` });
   controller = await startController({
     manifests: {
@@ -90,7 +75,7 @@ beforeAll(async () => {
     },
   });
   await controller.waitForCamera('front-door', (c) => c.status.phase === 'Running', 'Running', 20_000);
-  browser = await launchChromium();
+  browser = await BrowserSession.launch();
 }, 60_000);
 
 afterAll(async () => {
@@ -115,7 +100,7 @@ describe('the dashboard', () => {
   });
 
   it('shows the grid live: SUB stream playing within a second of the camera, one remux for two viewers, stopped after they leave', async () => {
-    const page = await openPage();
+    const page = await browser.openPage();
     await page.goto(`${controller.url}/`);
     const tile = page.locator('.tile[data-camera="front-door"]');
     await tile.locator('.badge[data-phase="Running"]').waitFor({ timeout: 10_000 });
@@ -143,14 +128,14 @@ describe('the dashboard', () => {
     expect(await tile.locator('.tile-name').textContent()).toBe('front-door');
 
     // A second viewer shares the remux, joining at the next keyframe.
-    const second = await openPage();
+    const second = await browser.openPage();
     await second.goto(`${controller.url}/`);
     expect(await waitPlaying(second, '.tile[data-camera="front-door"] video')).toEqual(SUB);
     expect(remuxes('sub')).toHaveLength(1);
     await page.locator('[data-layout="4"]').first().click();
     await page.locator('.grid[data-layout="4"]').waitFor();
     await page.waitForTimeout(1_500);
-    await screenshot(page, 'ui-grid.png');
+    await browser.screenshot(page, 'ui-grid.png');
 
     await second.close();
     await page.close();
@@ -159,7 +144,7 @@ describe('the dashboard', () => {
   }, 90_000);
 
   it('shows the camera page: status, conditions, recent events and the MAIN stream', async () => {
-    const page = await openPage();
+    const page = await browser.openPage();
     await page.goto(`${controller.url}/#/cameras/front-door`);
     // The phase and conditions as the API has them. (Not necessarily Running: the test camera,
     // gst-rtsp-server with one shared encoder per mount, starves its other clients, the worker
@@ -178,13 +163,13 @@ describe('the dashboard', () => {
     // Passwords never reach the page; the URLs shown are the API's.
     expect(await page.locator('.video-panel .live-stats').textContent()).toMatch(/\d\.\d\d s/);
     await page.waitForTimeout(1_000);
-    await screenshot(page, 'ui-camera.png');
+    await browser.screenshot(page, 'ui-camera.png');
     await page.close();
     await waitUntil(() => remuxes('main').length === 0, 15_000, 'the MAIN remux stopped');
   }, 60_000);
 
   it('fits a phone', async () => {
-    const page = await openPage(390, 844);
+    const page = await browser.openPage(390, 844);
     await page.goto(`${controller.url}/`);
     await waitPlaying(page, '.tile[data-camera="front-door"] video', 0.5);
     const overflow = await page.evaluate<number>(HORIZONTAL_OVERFLOW);
@@ -192,17 +177,17 @@ describe('the dashboard', () => {
     const box = await page.locator('.tile[data-camera="front-door"]').boundingBox();
     expect(box?.width).toBeGreaterThan(300);
     await page.waitForTimeout(500);
-    await screenshot(page, 'ui-phone.png');
+    await browser.screenshot(page, 'ui-phone.png');
     await page.goto(`${controller.url}/#/cameras/front-door`);
     await waitPlaying(page, '.camera-page video', 0.5);
     expect(await page.evaluate<number>(HORIZONTAL_OVERFLOW)).toBe(0);
-    await screenshot(page, 'ui-phone-camera.png');
+    await browser.screenshot(page, 'ui-phone-camera.png');
     await page.close();
   }, 60_000);
 
   it('asked nothing of anyone but the controller, and the pages raised no error', () => {
-    expect(requested.length).toBeGreaterThan(0);
-    expect(requested.filter((url) => !url.startsWith(controller.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(browser.requested.length).toBeGreaterThan(0);
+    expect(browser.requestedElsewhere(controller.url)).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });
