@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
-import { mountTinyFilesystem, type TinyFilesystem } from '../../test/support/tiny-filesystem.js';
+import { mountTinyFilesystem } from '../../test/support/tiny-filesystem.js';
 import { PROTOCOL_VERSION } from '../../worker/protocol.js';
 import { recordingRelativePath } from '../../worker/recording/recording-path.js';
 import { EventRecorder } from '../events/event-recorder.js';
@@ -29,9 +29,8 @@ const MANIFEST = 'apiVersion: camlet.dev/v1\nkind: Camera\nmetadata:\n  name: po
 const logger = createLogger('test', 'silent');
 const noSink = { recording: () => undefined, motion: () => undefined, workerExited: () => undefined };
 
-const tiny = mountTinyFilesystem(32);
-describe.skipIf(typeof tiny === 'string')(`a full storage filesystem${typeof tiny === 'string' ? ` (skipped: ${tiny})` : ''}`, () => {
-  const filesystem = tiny as TinyFilesystem;
+describe('a full storage filesystem', () => {
+  const filesystem = mountTinyFilesystem(32);
   let clip: string;
   let storage: string;
   let index: RecordingsIndex | undefined;
