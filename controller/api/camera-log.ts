@@ -1,16 +1,13 @@
 // GET /apis/camlet.dev/v1/cameras/NAME/log, as Kubernetes' pods/NAME/log: the worker's recent log
 // lines (one JSON object per line), `tailLines`, `sinceSeconds` or `sinceTime`, and `follow=true`
 // to keep the response open and send new lines as they come.
-import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { WorkerLogs } from '../logs/worker-logs.js';
 import type { CameraObject } from '../store/camera-store.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { LineStream } from './line-stream.js';
 import { notFound, replyStatus } from './status-error.js';
-
-/** A follower this far behind is cut off, as a watcher is. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface CameraLogSources {
   cameras: ObjectStore<CameraObject>;
@@ -69,24 +66,9 @@ export function addCameraLogRoute(router: Router, sources: CameraLogSources, clo
       ctx.body = backlog.map((line) => `${line}\n`).join('');
       return;
     }
-    const stream = new PassThrough();
-    let end = () => {};
-    const write = (line: string) => {
-      stream.write(`${line}\n`);
-      if (stream.writableLength > MAX_BUFFERED_BYTES) end();
-    };
-    for (const line of backlog) stream.write(`${line}\n`);
-    const unfollow = sources.logs.follow(name, write, () => end());
-    end = () => {
-      unfollow();
-      closeAll.delete(end);
-      stream.end();
-    };
-    closeAll.add(end);
-    ctx.req.on('close', end);
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.status = 200;
-    ctx.res.flushHeaders?.();
-    ctx.body = stream;
+    const lines = new LineStream(closeAll);
+    for (const line of backlog) lines.write(line);
+    const unfollow = sources.logs.follow(name, (line) => lines.write(line), lines.end);
+    lines.answer(ctx, 'text/plain; charset=utf-8', unfollow);
   });
 }

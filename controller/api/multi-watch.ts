@@ -12,18 +12,18 @@
 // which a client knows that a silent connection is alive. A resourceVersion older than a kind's
 // history (one from before a restart is: versions count on from the controller's start time), or
 // newer than the server's revision, is 410 Expired: start again without one.
-import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { EventObject } from '../events/event-recorder.js';
 import { MAX_PAGE } from '../recordings/recordings-table.js';
 import type { CameraObject } from '../store/camera-store.js';
 import { ResourceVersionTooOld, type ObjectStore, type StoredObject, type WatchEvent } from '../store/object-store.js';
+import { LineStream } from './line-stream.js';
 import { recordingObject, type RecordingObject } from './recording-object.js';
 import { parseTime, QueryError, single } from './recording-query.js';
 import type { RecordingsApiSources } from './recordings-routes.js';
 import { replyStatus } from './status-error.js';
-import { MAX_BUFFERED_BYTES, MAX_TIMEOUT_SECONDS } from './watch-stream.js';
+import { MAX_TIMEOUT_SECONDS } from './watch-stream.js';
 
 export const MULTI_WATCH_PATH = '/apis/camlet.dev/v1/watch';
 const KINDS = ['cameras', 'events', 'recordings'] as const;
@@ -120,14 +120,8 @@ function serveMultiWatch(ctx: Context, sources: MultiWatchSources, closeAll: Set
     return;
   }
 
-  const stream = new PassThrough();
-  let end = () => {};
-  const write = (line: unknown) => {
-    if (stream.writableEnded) return; // a flush already queued when the watch ended
-    stream.write(`${JSON.stringify(line)}\n`);
-    // A watcher this far behind is cut off; it will resume or start again.
-    if (stream.writableLength > MAX_BUFFERED_BYTES) end();
-  };
+  const lines = new LineStream(closeAll);
+  const write = (line: unknown) => lines.write(JSON.stringify(line));
   // Changes are written a microtask later, sorted: a change made while another is published (an
   // Event recorded for a camera's change) gets the next revision but reaches us first, and a
   // client that resumes from the highest version it saw must not skip the lower one.
@@ -163,21 +157,12 @@ function serveMultiWatch(ctx: Context, sources: MultiWatchSources, closeAll: Set
   live = true;
 
   const bookmarks = setInterval(() => write(bookmark(current())), p.bookmarkSeconds * 1000);
-  const timeout = p.timeoutSeconds > 0 ? setTimeout(() => end(), p.timeoutSeconds * 1000) : undefined;
-  end = () => {
+  const timeout = p.timeoutSeconds > 0 ? setTimeout(lines.end, p.timeoutSeconds * 1000) : undefined;
+  lines.answer(ctx, 'application/json', () => {
     for (const unsubscribe of unsubscribes) unsubscribe();
     clearInterval(bookmarks);
     clearTimeout(timeout);
-    closeAll.delete(end);
-    stream.end();
-  };
-  closeAll.add(end);
-  ctx.req.on('close', end);
-  ctx.status = 200;
-  ctx.type = 'application/json';
-  ctx.set('Cache-Control', 'no-cache');
-  ctx.res.flushHeaders?.();
-  ctx.body = stream;
+  });
 }
 
 export function addMultiWatchRoute(router: Router, sources: MultiWatchSources, closeAll: Set<() => void>): void {

@@ -1,14 +1,11 @@
-import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import type { ObjectStore, StoredObject, WatchEvent } from '../store/object-store.js';
 import { ResourceVersionTooOld } from '../store/object-store.js';
+import { LineStream } from './line-stream.js';
 import { replyStatus } from './status-error.js';
 
-/** A watcher this far behind (bytes not yet taken by the client) is cut off; it will list again. */
 /** The longest timeoutSeconds a watch keeps: a timer holds at most 2^31 - 1 ms. */
 export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** The type a filtered watcher sees for an event, or undefined when the object is not its business. */
 function filtered<T extends StoredObject>(event: WatchEvent<T>, matches: (object: T) => boolean): WatchEvent<T>['type'] | undefined {
@@ -38,13 +35,10 @@ export function serveWatch<T extends StoredObject>(ctx: Context, store: Pick<Obj
   // Capped to what a timer holds (2^31 - 1 ms): Node fires a longer one at once.
   const timeoutSeconds = Math.min(Number(ctx.query.timeoutSeconds ?? 0), MAX_TIMEOUT_SECONDS);
 
-  const stream = new PassThrough();
-  let end = () => {};
+  const lines = new LineStream(closeAll);
   const send = (event: WatchEvent<T>) => {
     const type = filtered(event, matches);
-    if (!type) return;
-    stream.write(`${JSON.stringify({ type, object: event.object })}\n`);
-    if (stream.writableLength > MAX_BUFFERED_BYTES) end();
+    if (type) lines.write(JSON.stringify({ type, object: event.object }));
   };
 
   let unsubscribe: () => void;
@@ -58,20 +52,9 @@ export function serveWatch<T extends StoredObject>(ctx: Context, store: Pick<Obj
     throw error;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  end = () => {
+  const timer = timeoutSeconds > 0 ? setTimeout(lines.end, timeoutSeconds * 1000) : undefined;
+  lines.answer(ctx, 'application/json', () => {
     unsubscribe();
     clearTimeout(timer);
-    closeAll.delete(end);
-    stream.end();
-  };
-  closeAll.add(end);
-  if (timeoutSeconds > 0) timer = setTimeout(end, timeoutSeconds * 1000);
-  ctx.req.on('close', end);
-  ctx.status = 200;
-  ctx.type = 'application/json';
-  ctx.set('Cache-Control', 'no-cache');
-  // Sent at once, so a client sees the watch established before the first change.
-  ctx.res.flushHeaders?.();
-  ctx.body = stream;
+  });
 }
