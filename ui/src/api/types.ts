@@ -1,5 +1,7 @@
 // The API's objects as the dashboard reads them; the Camera's spec and status types are generated
-// from the CRD (crds-like-schemas/), like the controller's own.
+// from the CRD (crds-like-schemas/), like the controller's own, and the recordings' are the controller's.
+import type { MotionEventObject, RecordingObject } from '../../../controller/api/recording-object.js';
+import type { StorageObject } from '../../../controller/api/storage-api.js';
 import type { CameraSpec, CameraStatus } from '../../../crds-like-schemas/generated/camera.js';
 
 export type { CameraSpec, CameraStatus };
@@ -58,47 +60,11 @@ export interface ApiStatus {
 }
 
 /** GET storage: the storage filesystem, each camera's recordings, the recent rate and the outlook. */
-export interface Storage {
-  kind: 'Storage';
-  status: {
-    path: string;
-    totalBytes?: number;
-    freeBytes?: number;
-    usedBytes?: number;
-    freeSpaceFloor: string;
-    freeSpaceFloorBytes?: number;
-    error?: string;
-    recordings: { count: number; bytes: number };
-    cameras: { camera: string; count: number; bytes: number; declared: boolean; percent: number; bytesPerDay: number }[];
-    rate: { windowStart: string; windowSeconds: number; bytes: number; bytesPerDay: number };
-    daysLeft?: number;
-    retention: { intervalSeconds: number; lastSweepTime?: string; lastSweep?: { seconds: number; bytesFreed: number; failures: number } };
-    conditions: { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string; lastTransitionTime?: string }[];
-  };
-}
+export type Storage = StorageObject;
 
-/** A recording as the recordings API shows it (controller/api/recording-object.ts). */
-export interface Recording {
-  kind: 'Recording';
-  metadata: ObjectMeta;
-  spec: {
-    camera: string;
-    start: string;
-    end: string;
-    durationSeconds: number;
-    bytes: number;
-    codec: string;
-    resolution: string;
-    trigger: 'motion' | 'continuous' | 'manual';
-  };
-  status: { state: string };
-}
-
-export interface MotionEventObject {
-  kind: 'MotionEvent';
-  metadata: ObjectMeta;
-  spec: { camera: string; start: string; end?: string; peakScore: number; recording?: string };
-}
+/** A recording and a motion event as the recordings API shows them: the controller's own types. */
+export type Recording = RecordingObject;
+export type { MotionEventObject };
 
 export interface ResourceList<T> {
   metadata: { continue?: string; resourceVersion?: string };
