@@ -1,14 +1,16 @@
-import { statfsSync } from 'node:fs';
+import { readDiskSpace } from './disk-space.js';
+
+/** Free space under which a filesystem is as good as full: a writer fails with a few pages left at most. */
+const NEARLY_FULL_BYTES = 256 * 1024;
 
 /**
- * Whether the filesystem holding `path` is as good as full: less than `minBytes` left to an
- * ordinary process. How a writer that exited learns that it died of a full disk even when its
- * last words (ffmpeg's stderr) were not read yet.
+ * Whether the filesystem holding `path` is as good as full for an ordinary process. How a writer
+ * that exited learns that it died of a full disk even when its last words (ffmpeg's stderr) were
+ * not read yet.
  */
-export function filesystemFull(path: string, minBytes = 1 << 20): boolean {
+export function filesystemFull(path: string): boolean {
   try {
-    const stats = statfsSync(path);
-    return stats.bavail * stats.bsize < minBytes;
+    return readDiskSpace(path).freeBytes < NEARLY_FULL_BYTES;
   } catch {
     return false;
   }

@@ -22,8 +22,6 @@ export interface CameraWorkerOptions {
   mainProbeEveryMs?: number;
 }
 
-/** Free space under which an ffmpeg that exited is taken to have died of a full disk: it fails with a few pages left at most. */
-const NEARLY_FULL_BYTES = 256 * 1024;
 /** How long the sub stream may deliver nothing before motion is analysed on the main stream. */
 const SUB_FALLBACK_MS = 5000;
 /** How long the main stream may deliver nothing before the sub stream is recorded in its stead. */
@@ -101,7 +99,7 @@ export class CameraWorker {
         onExit: (runError) => {
           // ffmpeg's last words may not have been read when its exit is seen: a filesystem left
           // with a few pages says it too (a stop asked for on a full disk cuts the segment short as well).
-          const outOfSpace = isNoSpace(runError) || filesystemFull(spool, NEARLY_FULL_BYTES);
+          const outOfSpace = isNoSpace(runError) || filesystemFull(spool);
           this.feed.runExited(outOfSpace);
           if (outOfSpace) void this.recorder.segmentsOutOfSpace(isNoSpace(runError) ? (runError ?? '') : 'No space left on device');
         },

@@ -1,6 +1,6 @@
 import type { RecordingsIndex } from '../recordings/recordings-index.js';
 import type { CameraTotals } from '../recordings/types.js';
-import { readDiskSpace, type DiskSpace, type DiskSpaceReader } from './disk-space.js';
+import { readDiskSpace, type DiskSpace, type DiskSpaceReader } from '../../lib/disk-space.js';
 import { floorBytes, type FreeSpaceFloor } from './free-space-floor.js';
 
 export interface StorageSnapshot {

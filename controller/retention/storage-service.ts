@@ -9,7 +9,7 @@ import type { RecordingsIndex } from '../recordings/recordings-index.js';
 import type { Recording } from '../recordings/types.js';
 import type { CameraStore } from '../store/camera-store.js';
 import type { Condition } from '../store/conditions.js';
-import type { DiskSpaceReader } from './disk-space.js';
+import type { DiskSpaceReader } from '../../lib/disk-space.js';
 import { parseFreeSpaceFloor } from './free-space-floor.js';
 import { RetentionLoop } from './retention-loop.js';
 import { reserveBytes, SpaceReserve } from './space-reserve.js';

@@ -16,7 +16,7 @@ import { makeClip } from '../recordings/test-media.js';
 import { seedRecording } from '../recordings/test-seed.js';
 import type { Recording } from '../recordings/types.js';
 import { Revision } from '../store/object-store.js';
-import type { DiskSpaceReader } from './disk-space.js';
+import type { DiskSpaceReader } from '../../lib/disk-space.js';
 import type { FreeSpaceFloor } from './free-space-floor.js';
 import type { RetentionPolicy } from './retention-policy.js';
 import { StorageMonitor } from './storage-monitor.js';

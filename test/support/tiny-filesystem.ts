@@ -2,9 +2,10 @@
 // folder. Mounting needs root, as the project's set-up does (it installs with apt-get); a machine
 // that does not allow it fails these tests, saying why, rather than skipping them.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDiskSpace } from '../../lib/disk-space.js';
 
 export interface TinyFilesystem {
   path: string;
@@ -19,10 +20,7 @@ export interface TinyFilesystem {
 
 const MIB = 1 << 20;
 
-function freeBytesOf(path: string): number {
-  const stats = statfsSync(path);
-  return stats.bavail * stats.bsize;
-}
+const freeBytesOf = (path: string) => readDiskSpace(path).freeBytes;
 
 /** Mounts a tmpfs of `mebibytes`; throws, saying why, when this machine does not allow it. */
 export function mountTinyFilesystem(mebibytes: number): TinyFilesystem {

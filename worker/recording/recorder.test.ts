@@ -67,7 +67,7 @@ async function startRecording(settings: RecordingSettings = SETTINGS, source: Rt
     onDelivering: (stderrText) => feed.runDelivering(listedAudioCodec(stderrText, 'Output')),
     onExit: (runError) => {
       // As the worker does (camera-worker.ts).
-      const outOfSpace = isNoSpace(runError) || filesystemFull(storage, 256 * 1024);
+      const outOfSpace = isNoSpace(runError) || filesystemFull(storage);
       feed.runExited(outOfSpace);
       if (outOfSpace) void recorder.segmentsOutOfSpace(runError ?? 'No space left on device');
     },

@@ -35,8 +35,6 @@ export interface RecorderOptions {
   settings: RecordingSettings;
   emit(event: RecorderEvent): void;
   logger: Logger;
-  /** How long a recording waits for space on a full filesystem before it is given up. */
-  noSpaceGiveUpMs?: number;
 }
 
 /** A recording waits this long for the controller to free space before it is given up. */
@@ -133,8 +131,7 @@ export class Recorder {
   private stopped = false;
   /** Why the segments stopped, while the filesystem is full (until a segment is closed again). */
   private storageFull: string | undefined;
-  /** Recordings wait for room on a full filesystem, until the worker stops (see withSpace). */
-  private waitsForSpace = true;
+  /** Aborted when the worker stops: recordings no longer wait for room (see withSpace). */
   private readonly spaceWaits = new AbortController();
 
   constructor(private readonly options: RecorderOptions) {
@@ -328,8 +325,12 @@ export class Recorder {
 
   /** The worker is stopping: a recording waiting for space is left in the spool for the next start. */
   stopWaitingForSpace(): void {
-    this.waitsForSpace = false;
     this.spaceWaits.abort();
+  }
+
+  /** Recordings wait for room on a full filesystem until the worker stops. */
+  private get waitsForSpace(): boolean {
+    return !this.spaceWaits.signal.aborted;
   }
 
   /** Finishes every recording with what has arrived (post-roll cut short); call after ffmpeg has stopped. */
@@ -494,11 +495,11 @@ export class Recorder {
   /**
    * Runs `attempt`, which writes into storage, again while the filesystem is full: each time the
    * controller is told how much room the recording needs, and its retention frees that much
-   * (the oldest recordings go). Given up after noSpaceGiveUpMs, and at once when the worker
+   * (the oldest recordings go). Given up after NO_SPACE_GIVE_UP_MS, and at once when the worker
    * stops (finishNow then leaves the recording in the journal for the next start).
    */
   private async withSpace<T>(id: string, segments: readonly string[], attempt: () => Promise<T>): Promise<T> {
-    const giveUpAt = Date.now() + (this.options.noSpaceGiveUpMs ?? NO_SPACE_GIVE_UP_MS);
+    const giveUpAt = Date.now() + NO_SPACE_GIVE_UP_MS;
     for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 4000)) {
       try {
         return await attempt();
@@ -561,23 +562,25 @@ export class Recorder {
       withAudio: recording.run.withAudio,
       ...(recording.finished ? { finished: recording.finished } : {}),
     }));
-    // Written one after the other, in order: an older journal never lands after a newer one.
-    this.journalWrites = this.journalWrites
-      .then(() => writeJournal(this.options.spool, entries))
-      .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot write the recordings journal'));
+    return this.queueWrite(() => writeJournal(this.options.spool, entries), 'cannot write the recordings journal');
+  }
+
+  /** Notes the manual request's end on disk, for the next worker. */
+  private saveManualUntil(): Promise<void> {
+    const until = this.manualUntil;
+    return this.queueWrite(() => writeManualUntil(this.options.spool, until), 'cannot note the manual recording asked for');
+  }
+
+  /**
+   * The spool's small files are written one after the other, in order: an older journal never
+   * lands after a newer one. Resolves once this write is done; a failure is logged.
+   */
+  private queueWrite(write: () => Promise<void>, failure: string): Promise<void> {
+    this.journalWrites = this.journalWrites.then(write).catch((error: unknown) => this.options.logger.error({ err: String(error) }, failure));
     return this.journalWrites;
   }
 
   private journalWrites: Promise<void> = Promise.resolve();
-
-  /** Notes the manual request's end on disk (in order with the journal), for the next worker. */
-  private saveManualUntil(): Promise<void> {
-    const until = this.manualUntil;
-    this.journalWrites = this.journalWrites
-      .then(() => writeManualUntil(this.options.spool, until))
-      .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot note the manual recording asked for'));
-    return this.journalWrites;
-  }
 }
 
 /** The bytes the files take together (a file gone counts for nothing). */
