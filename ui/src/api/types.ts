@@ -1,6 +1,7 @@
 // The API's objects as the dashboard reads them; the Camera's spec and status types are generated
 // from the CRD (crds-like-schemas/), like the controller's own, and the recordings' are the controller's.
 import type { MotionEventObject, RecordingObject } from '../../../controller/api/recording-object.js';
+import type { StatusCause } from '../../../controller/api/status-error.js';
 import type { StorageObject } from '../../../controller/api/storage-api.js';
 import type { CameraSpec, CameraStatus } from '../../../crds-like-schemas/generated/camera.js';
 
@@ -40,15 +41,8 @@ export interface WatchEvent<T> {
   object: T;
 }
 
-/** An error as the API answers it (Kubernetes' Status); causes place a validation error at a field. */
-export interface StatusCause {
-  reason?: string;
-  message: string;
-  /** The field's path, such as spec.motion.threshold. */
-  field?: string;
-  line?: number;
-  column?: number;
-}
+/** An error as the API answers it (Kubernetes' Status); causes place a validation error at a field (the controller's own type). */
+export type { StatusCause };
 
 export interface ApiStatus {
   kind: 'Status';
